@@ -1,0 +1,138 @@
+# mdpost — one Makefile for the C core, the CLI, tests and tools.
+# `make` builds build/libmdpost.so (loaded by the Neovim plugin) and the
+# CLI build/mdpost from the same objects. Dependencies come from Debian's
+# packages through pkg-config; every flag below can be overridden.
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+NVIM ?= nvim
+CFLAGS ?= -O2 -g
+BUILD ?= build
+
+YAML_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags yaml-0.1 2>/dev/null)
+YAML_LIBS ?= $(shell $(PKG_CONFIG) --libs yaml-0.1 2>/dev/null)
+CMARK_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libcmark-gfm 2>/dev/null)
+CMARK_LIBS ?= $(shell $(PKG_CONFIG) --libs libcmark-gfm 2>/dev/null)
+MSGPACK_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags msgpack 2>/dev/null)
+MSGPACK_LIBS ?= $(shell $(PKG_CONFIG) --libs msgpack 2>/dev/null)
+CURL_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
+CURL_LIBS ?= $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null)
+TS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags tree-sitter 2>/dev/null)
+# The static archive, hidden with --exclude-libs: our tree-sitter never
+# interposes on the one inside Neovim.
+TS_LIBS ?= $(shell $(PKG_CONFIG) --variable=libdir tree-sitter 2>/dev/null)/libtree-sitter.a
+
+PKG_MODULES := yaml-0.1 libcmark-gfm msgpack libcurl tree-sitter
+
+# Grammars: pinned npm packages, verified by SHA-256, unpacked into build/.
+TS_MARKDOWN_PKG := @tree-sitter-grammars/tree-sitter-markdown
+TS_MARKDOWN_VERSION := 0.3.2
+TS_MARKDOWN_SHA256 := f582346e65479e1d6d025e9b785421f623eb549390c550899005fd6f7f37d739
+TS_MARKDOWN_TGZ ?=
+TS_TOML_PKG := @tree-sitter-grammars/tree-sitter-toml
+TS_TOML_VERSION := 0.7.0
+TS_TOML_SHA256 := b3a7834caf2e5266d09fc5df0b166a665412b9688b86ac02ab172c48bdab7e13
+TS_TOML_TGZ ?=
+GRAMMARS := build/grammars
+
+WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(WARN)
+DEP_CFLAGS = $(YAML_CFLAGS) $(CMARK_CFLAGS) $(MSGPACK_CFLAGS) $(CURL_CFLAGS) $(TS_CFLAGS)
+LIBS = $(YAML_LIBS) $(CMARK_LIBS) $(MSGPACK_LIBS) $(CURL_LIBS) -lpthread -lm
+
+CORE := util frontmatter yaml toml json markdown anchors render pack api site
+CORE_OBJS = $(CORE:%=$(BUILD)/obj/%.o)
+GRAMMAR_OBJS = $(BUILD)/obj/ts-markdown-parser.o $(BUILD)/obj/ts-markdown-scanner.o \
+               $(BUILD)/obj/ts-toml-parser.o $(BUILD)/obj/ts-toml-scanner.o
+ALL_OBJS = $(CORE_OBJS) $(GRAMMAR_OBJS)
+C_TESTS := $(patsubst tests/c/%.c,%,$(wildcard tests/c/test_*.c))
+
+.PHONY: all check-deps deps test test-c test-cli test-nvim test-nvim-current \
+        nvim-current asan demo clean bench
+.DEFAULT_GOAL := all
+
+all: check-deps $(BUILD)/libmdpost.so $(BUILD)/mdpost
+
+check-deps:
+	@missing=""; for m in $(PKG_MODULES); do \
+	  $(PKG_CONFIG) --exists $$m 2>/dev/null || missing="$$missing $$m"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "error: missing libraries:$$missing — run 'make deps' (or set the *_CFLAGS/*_LIBS variables)" >&2; \
+	  exit 1; fi
+
+deps:
+	@bash .ci/deps
+
+$(GRAMMARS)/markdown/.stamp:
+	@mkdir -p $(GRAMMARS)
+	bash csrc/fetch-grammar.sh $(TS_MARKDOWN_PKG) $(TS_MARKDOWN_VERSION) $(TS_MARKDOWN_SHA256) $(GRAMMARS)/markdown $(TS_MARKDOWN_TGZ)
+	@touch $@
+
+$(GRAMMARS)/toml/.stamp:
+	@mkdir -p $(GRAMMARS)
+	bash csrc/fetch-grammar.sh $(TS_TOML_PKG) $(TS_TOML_VERSION) $(TS_TOML_SHA256) $(GRAMMARS)/toml $(TS_TOML_TGZ)
+	@touch $@
+
+# Generated grammar code: its own warnings are not ours; symbols hidden.
+GRAMMAR_CFLAGS = -std=c11 -O2 -g -fPIC -fvisibility=hidden -DTREE_SITTER_HIDE_SYMBOLS -w
+
+$(BUILD)/obj/ts-markdown-%.o: $(GRAMMARS)/markdown/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(GRAMMAR_CFLAGS) $(EXTRA_CFLAGS) -I$(GRAMMARS)/markdown/tree-sitter-markdown/src \
+	  -c $(GRAMMARS)/markdown/tree-sitter-markdown/src/$*.c -o $@
+
+$(BUILD)/obj/ts-toml-%.o: $(GRAMMARS)/toml/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(GRAMMAR_CFLAGS) $(EXTRA_CFLAGS) -I$(GRAMMARS)/toml/src -c $(GRAMMARS)/toml/src/$*.c -o $@
+
+$(BUILD)/obj/%.o: csrc/%.c csrc/internal.h csrc/mdpost.h
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) $(DEP_CFLAGS) -c $< -o $@
+
+$(BUILD)/libmdpost.so: $(ALL_OBJS)
+	$(CC) -shared -o $@ $(ALL_OBJS) $(TS_LIBS) $(LIBS) $(EXTRA_LDFLAGS) \
+	  -Wl,--exclude-libs,ALL -Wl,-z,defs -Wl,-soname,libmdpost.so
+
+$(BUILD)/mdpost: $(BUILD)/obj/cli.o $(ALL_OBJS)
+	$(CC) -o $@ $(BUILD)/obj/cli.o $(ALL_OBJS) $(TS_LIBS) $(LIBS) $(EXTRA_LDFLAGS)
+
+$(BUILD)/tests/%: tests/c/%.c tests/c/harness.h $(ALL_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) $(DEP_CFLAGS) -Icsrc -o $@ $< \
+	  $(ALL_OBJS) $(TS_LIBS) $(LIBS) $(EXTRA_LDFLAGS)
+
+# ---- tests ----------------------------------------------------------------
+test: test-c test-cli test-nvim test-nvim-current
+
+test-c: all $(C_TESTS:%=$(BUILD)/tests/%)
+	@bash tests/c/run.sh $(BUILD)/tests $(C_TESTS)
+
+test-cli: all
+	@bash tests/cli/run.sh $(BUILD)/mdpost
+
+test-nvim: all
+	@NVIM="$(NVIM)" bash tests/nvim/run.sh
+
+NVIM_SUITES ?= trixie unstable
+nvim-current:
+	@for s in $(NVIM_SUITES); do bash tests/nvim/fetch-nvim.sh $$s $(CURDIR)/$(BUILD)/nvim/$$s || exit 1; done
+
+test-nvim-current: all nvim-current
+	@for s in $(NVIM_SUITES); do \
+	  NVIM="$(CURDIR)/$(BUILD)/nvim/$$s/nvim" bash tests/nvim/run.sh || exit 1; done
+
+# The C tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test-c
+
+# The main job: the example site in Neovim (or, without a terminal, what
+# Neovim would show).
+demo:
+	@bash .ci/deps --if-missing
+	@$(MAKE) --no-print-directory all
+	@NVIM="$(NVIM)" bash examples/demo.sh
+
+clean:
+	rm -rf $(BUILD)
