@@ -1,0 +1,585 @@
+/*
+ * The `mdpost` command. It calls the same public functions the editor
+ * does and decodes their msgpack, so both always agree.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <msgpack.h>
+
+#include "internal.h"
+
+static const char usage[] =
+	"usage: mdpost <command> [options]\n"
+	"\n"
+	"  check [--site DIR] [--format text|jsonl] [--strict]\n"
+	"        [--rule CODE=error|warning|info|hint|off] [PATH...]\n"
+	"                          check posts (files or directories; default: the\n"
+	"                          site's content dir); exit 1 when errors are found\n"
+	"  render FILE             HTML of the body (front matter removed)\n"
+	"  headings FILE           JSONL, one heading a line: line, level, text, id\n"
+	"  frontmatter FILE        JSON: the front matter's format and fields\n"
+	"  version                 versions of mdpost and its libraries\n"
+	"\n"
+	"Exit status: 0 no errors, 1 errors found, 2 usage or I/O failure.\n";
+
+/* ---- JSON output ---------------------------------------------------------- */
+
+static void json_str(FILE *f, const char *s, size_t n)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (c < 0x20 || c == 0x7F)
+				fprintf(f, "\\u%04x", c);
+			else
+				fputc(c, f);
+		}
+	}
+	fputc('"', f);
+}
+
+static void json_obj(FILE *f, const msgpack_object *o)
+{
+	switch (o->type) {
+	case MSGPACK_OBJECT_NIL: fputs("null", f); break;
+	case MSGPACK_OBJECT_BOOLEAN: fputs(o->via.boolean ? "true" : "false", f); break;
+	case MSGPACK_OBJECT_POSITIVE_INTEGER: fprintf(f, "%llu", (unsigned long long)o->via.u64); break;
+	case MSGPACK_OBJECT_NEGATIVE_INTEGER: fprintf(f, "%lld", (long long)o->via.i64); break;
+	case MSGPACK_OBJECT_FLOAT32:
+	case MSGPACK_OBJECT_FLOAT64: fprintf(f, "%.17g", o->via.f64); break;
+	case MSGPACK_OBJECT_STR: json_str(f, o->via.str.ptr, o->via.str.size); break;
+	case MSGPACK_OBJECT_ARRAY:
+		fputc('[', f);
+		for (uint32_t i = 0; i < o->via.array.size; i++) {
+			if (i)
+				fputc(',', f);
+			json_obj(f, &o->via.array.ptr[i]);
+		}
+		fputc(']', f);
+		break;
+	case MSGPACK_OBJECT_MAP:
+		fputc('{', f);
+		for (uint32_t i = 0; i < o->via.map.size; i++) {
+			if (i)
+				fputc(',', f);
+			json_obj(f, &o->via.map.ptr[i].key);
+			fputc(':', f);
+			json_obj(f, &o->via.map.ptr[i].val);
+		}
+		fputc('}', f);
+		break;
+	default: fputs("null", f);
+	}
+}
+
+static const msgpack_object *get(const msgpack_object *map, const char *key)
+{
+	if (!map || map->type != MSGPACK_OBJECT_MAP)
+		return NULL;
+	size_t n = strlen(key);
+	for (uint32_t i = 0; i < map->via.map.size; i++) {
+		const msgpack_object *k = &map->via.map.ptr[i].key;
+		if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == n &&
+		    memcmp(k->via.str.ptr, key, n) == 0)
+			return &map->via.map.ptr[i].val;
+	}
+	return NULL;
+}
+
+static long long get_int(const msgpack_object *map, const char *key)
+{
+	const msgpack_object *o = get(map, key);
+	if (!o)
+		return 0;
+	return o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? o->via.i64 : (long long)o->via.u64;
+}
+
+static const char *get_str(const msgpack_object *map, const char *key, int *len)
+{
+	const msgpack_object *o = get(map, key);
+	if (!o || o->type != MSGPACK_OBJECT_STR) {
+		*len = 0;
+		return "";
+	}
+	*len = (int)o->via.str.size;
+	return o->via.str.ptr;
+}
+
+/* ---- reading files --------------------------------------------------------- */
+
+static char *slurp(const char *path, size_t *len)
+{
+	char err[512];
+	char *text = md_read_file(path, len, err, sizeof(err));
+	if (!text)
+		fprintf(stderr, "mdpost: %s\n", err);
+	return text;
+}
+
+typedef int (*api_fn)(mdpost_result *, const char *, size_t, const char *, size_t);
+
+/* Runs an API call on a file and unpacks its msgpack result. */
+static int call_on_file(api_fn fn, const char *path, const char *opts, size_t opts_len,
+                        mdpost_result *res, msgpack_unpacked *u)
+{
+	size_t len;
+	char *text = slurp(path, &len);
+	if (!text)
+		return 2;
+	int rc = fn(res, text, len, opts, opts_len);
+	free(text);
+	if (rc) {
+		fprintf(stderr, "mdpost: %s: %s\n", path, res->error ? res->error : "failed");
+		return 2;
+	}
+	msgpack_unpacked_init(u);
+	size_t off = 0;
+	if (msgpack_unpack_next(u, res->data, res->len, &off) != MSGPACK_UNPACK_SUCCESS) {
+		fprintf(stderr, "mdpost: %s: malformed result\n", path);
+		msgpack_unpacked_destroy(u);
+		return 2;
+	}
+	return 0;
+}
+
+/* Options as a msgpack map: {path = ..., anchors = ...}, each optional. */
+static void pack_opts(md_buf *b, const char *path, const char *anchors)
+{
+	msgpack_packer pk;
+	msgpack_packer_init(&pk, b, md_pack_buf_write);
+	msgpack_pack_map(&pk, (path != NULL) + (anchors != NULL));
+	if (path) {
+		md_pack_cstr(&pk, "path");
+		md_pack_cstr(&pk, path);
+	}
+	if (anchors) {
+		md_pack_cstr(&pk, "anchors");
+		md_pack_cstr(&pk, anchors);
+	}
+}
+
+/* ---- check ----------------------------------------------------------------- */
+
+typedef struct rule_override {
+	char code[64];
+	int severity;  /* 0 = off */
+} rule_override;
+
+typedef struct check_ctx {
+	const char *format;
+	int strict;
+	rule_override rules[64];
+	int n_rules;
+	size_t files, errors, warnings;
+	int io_failed;
+} check_ctx;
+
+static int severity_from(const char *s, size_t n)
+{
+	const char *names[] = {"off", "error", "warning", "info", "hint"};
+	for (int i = 0; i < 5; i++)
+		if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0)
+			return i;
+	return -1;
+}
+
+static void check_file(check_ctx *c, const char *path)
+{
+	mdpost_result res = {0};
+	msgpack_unpacked u;
+	md_buf opts = {0};
+	pack_opts(&opts, path, NULL);
+	int rc = call_on_file(mdpost_check, path, opts.data, opts.len, &res, &u);
+	md_buf_free(&opts);
+	c->files++;
+	if (rc) {
+		c->io_failed = 1;
+		mdpost_result_free(&res);
+		return;
+	}
+	const msgpack_object *diags = get(&u.data, "diagnostics");
+	for (uint32_t i = 0; diags && diags->type == MSGPACK_OBJECT_ARRAY && i < diags->via.array.size; i++) {
+		const msgpack_object *d = &diags->via.array.ptr[i];
+		int clen, slen, mlen;
+		const char *code = get_str(d, "code", &clen);
+		const char *sev = get_str(d, "severity", &slen);
+		const char *msg = get_str(d, "message", &mlen);
+		int severity = severity_from(sev, (size_t)slen);
+		for (int r = 0; r < c->n_rules; r++)
+			if ((int)strlen(c->rules[r].code) == clen &&
+			    memcmp(c->rules[r].code, code, (size_t)clen) == 0)
+				severity = c->rules[r].severity;
+		if (severity <= 0)
+			continue;
+		const char *sevname = md_severity_name(severity);
+		if (severity == MD_SEV_ERROR)
+			c->errors++;
+		else if (severity == MD_SEV_WARNING)
+			c->warnings++;
+		long long l1 = get_int(d, "lnum") + 1, c1 = get_int(d, "col") + 1;
+		long long l2 = get_int(d, "end_lnum") + 1, c2 = get_int(d, "end_col") + 1;
+		if (strcmp(c->format, "jsonl") == 0) {
+			fputs("{\"file\":", stdout);
+			json_str(stdout, path, strlen(path));
+			printf(",\"line\":%lld,\"col\":%lld,\"end_line\":%lld,\"end_col\":%lld,"
+			       "\"severity\":\"%s\",\"code\":", l1, c1, l2, c2, sevname);
+			json_str(stdout, code, (size_t)clen);
+			fputs(",\"message\":", stdout);
+			json_str(stdout, msg, (size_t)mlen);
+			fputs("}\n", stdout);
+		} else {
+			printf("%s:%lld:%lld: %s: %.*s [%.*s]\n", path, l1, c1, sevname,
+			       mlen, msg, clen, code);
+		}
+	}
+	msgpack_unpacked_destroy(&u);
+	mdpost_result_free(&res);
+}
+
+static int is_markdown(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	return dot && (strcmp(dot, ".md") == 0 || strcmp(dot, ".markdown") == 0);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Walks a directory in sorted order, so output is stable. */
+static void check_path(check_ctx *c, const char *path, int depth)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		fprintf(stderr, "mdpost: %s: %s\n", path, strerror(errno));
+		c->io_failed = 1;
+		return;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		check_file(c, path);
+		return;
+	}
+	if (depth > 64) {
+		fprintf(stderr, "mdpost: %s: directories nested too deeply\n", path);
+		return;
+	}
+	DIR *d = opendir(path);
+	if (!d) {
+		fprintf(stderr, "mdpost: %s: %s\n", path, strerror(errno));
+		c->io_failed = 1;
+		return;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			char **nn = realloc(names, cap * sizeof(*nn));
+			if (!nn)
+				break;
+			names = nn;
+		}
+		size_t need = strlen(path) + strlen(e->d_name) + 2;
+		names[n] = malloc(need);
+		if (!names[n])
+			break;
+		snprintf(names[n], need, "%s%s%s", path,
+		         path[strlen(path) - 1] == '/' ? "" : "/", e->d_name);
+		n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		struct stat s2;
+		if (lstat(names[i], &s2) == 0 && S_ISLNK(s2.st_mode) &&
+		    stat(names[i], &s2) == 0 && S_ISDIR(s2.st_mode)) {
+			/* Directory links are skipped: they can loop. */
+		} else if (stat(names[i], &s2) == 0 &&
+		           (S_ISDIR(s2.st_mode) || is_markdown(names[i]))) {
+			check_path(c, names[i], depth + 1);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* `to` relative to the directory `from` (both absolute), e.g. "../content". */
+static void relative_path(char *out, size_t cap, const char *from, const char *to)
+{
+	size_t common = 0, i = 0;
+	for (; from[i] && to[i] && from[i] == to[i]; i++)
+		if (from[i] == '/')
+			common = i;
+	if (!from[i] && (to[i] == '/' || !to[i]))
+		common = i;
+	else if (!to[i] && from[i] == '/')
+		common = i;
+	md_buf b = {0};
+	for (const char *p = from + common; *p; p++)
+		if (*p == '/' && p[1])
+			md_buf_puts(&b, b.len ? "/.." : "..");
+	const char *rest = to + common;
+	while (*rest == '/')
+		rest++;
+	if (*rest)
+		md_buf_printf(&b, "%s%s", b.len ? "/" : "", rest);
+	snprintf(out, cap, "%s", b.len ? b.data : ".");
+	if (b.oom)
+		snprintf(out, cap, "%s", to);
+	md_buf_free(&b);
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	check_ctx c = {0};
+	c.format = "text";
+	const char *site_dir = NULL;
+	char **paths = calloc((size_t)argc + 1, sizeof(char *));
+	int n_paths = 0;
+	if (!paths)
+		return 2;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if ((strcmp(a, "--format") == 0 || strcmp(a, "--site") == 0 ||
+		     strcmp(a, "--rule") == 0) && i + 1 >= argc) {
+			fprintf(stderr, "mdpost: %s needs a value\n%s", a, usage);
+			free(paths);
+			return 2;
+		}
+		if (strcmp(a, "--format") == 0) {
+			c.format = argv[++i];
+			if (strcmp(c.format, "text") && strcmp(c.format, "jsonl")) {
+				fprintf(stderr, "mdpost: unknown format `%s` (text, jsonl)\n", c.format);
+				free(paths);
+				return 2;
+			}
+		} else if (strcmp(a, "--site") == 0) {
+			site_dir = argv[++i];
+		} else if (strcmp(a, "--strict") == 0) {
+			c.strict = 1;
+		} else if (strcmp(a, "--rule") == 0) {
+			const char *spec = argv[++i];
+			const char *eq = strchr(spec, '=');
+			int sev = eq ? severity_from(eq + 1, strlen(eq + 1)) : -1;
+			if (!eq || sev < 0 || eq - spec >= 64 || c.n_rules >= 64) {
+				fprintf(stderr, "mdpost: --rule wants CODE=error|warning|info|hint|off, not `%s`\n", spec);
+				free(paths);
+				return 2;
+			}
+			memcpy(c.rules[c.n_rules].code, spec, (size_t)(eq - spec));
+			c.rules[c.n_rules].code[eq - spec] = '\0';
+			c.rules[c.n_rules++].severity = sev;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "mdpost: unknown option `%s`\n%s", a, usage);
+			free(paths);
+			return 2;
+		} else {
+			paths[n_paths++] = argv[i];
+		}
+	}
+	char content[4200];
+	if (n_paths == 0) {
+		md_site site;
+		if (!md_site_find(&site, site_dir ? site_dir : ".")) {
+			fprintf(stderr, "mdpost: no site found here (no hugo.toml, config.toml, "
+			                "_config.yml or .mdpost.yaml in this directory or above); "
+			                "name files or use --site DIR\n");
+			free(paths);
+			return 2;
+		}
+		/* Reported paths stay relative to the working directory. */
+		char abs_content[4200], cwd[4096];
+		snprintf(abs_content, sizeof(abs_content), "%s/content", site.root);
+		if (getcwd(cwd, sizeof(cwd)) && cwd[0] == '/')
+			relative_path(content, sizeof(content), cwd, abs_content);
+		else
+			snprintf(content, sizeof(content), "%s", abs_content);
+		paths[n_paths++] = content;
+	}
+	for (int i = 0; i < n_paths; i++)
+		check_path(&c, paths[i], 0);
+	free(paths);
+	if (isatty(2) || getenv("MDPOST_SUMMARY"))
+		fprintf(stderr, "mdpost: %zu files, %zu errors, %zu warnings\n",
+		        c.files, c.errors, c.warnings);
+	if (c.io_failed)
+		return 2;
+	return (c.errors || (c.strict && c.warnings)) ? 1 : 0;
+}
+
+/* ---- the other commands ---------------------------------------------------- */
+
+static int one_file_cmd(const char *name, int argc, char **argv, const char **file)
+{
+	*file = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--standalone") != 0) {
+			fprintf(stderr, "mdpost %s: unknown option `%s`\n", name, argv[i]);
+			return 2;
+		}
+		if (argv[i][0] != '-' || !argv[i][1]) {
+			if (*file) {
+				fprintf(stderr, "mdpost %s: one FILE only\n", name);
+				return 2;
+			}
+			*file = argv[i];
+		}
+	}
+	if (!*file) {
+		fprintf(stderr, "mdpost %s: FILE is required\n%s", name, usage);
+		return 2;
+	}
+	return 0;
+}
+
+static int cmd_frontmatter(int argc, char **argv)
+{
+	const char *file;
+	if (one_file_cmd("frontmatter", argc, argv, &file))
+		return 2;
+	mdpost_result res = {0};
+	msgpack_unpacked u;
+	if (call_on_file(mdpost_frontmatter, file, NULL, 0, &res, &u)) {
+		mdpost_result_free(&res);
+		return 2;
+	}
+	const msgpack_object *fields = get(&u.data, "fields");
+	int flen;
+	const char *format = get_str(&u.data, "format", &flen);
+	printf("{\"format\":\"%.*s\",\"fields\":", flen, format);
+	if (fields && fields->type != MSGPACK_OBJECT_NIL)
+		json_obj(stdout, fields);
+	else
+		fputs(strncmp(format, "none", 4) == 0 ? "{}" : "null", stdout);
+	fputs("}\n", stdout);
+	const msgpack_object *diags = get(&u.data, "diagnostics");
+	int bad = diags && diags->type == MSGPACK_OBJECT_ARRAY && diags->via.array.size > 0 &&
+	          (!fields || fields->type == MSGPACK_OBJECT_NIL);
+	if (bad) {
+		const msgpack_object *d = &diags->via.array.ptr[0];
+		int mlen;
+		const char *msg = get_str(d, "message", &mlen);
+		fprintf(stderr, "mdpost: %s:%lld:%lld: %.*s\n", file, get_int(d, "lnum") + 1,
+		        get_int(d, "col") + 1, mlen, msg);
+	}
+	msgpack_unpacked_destroy(&u);
+	mdpost_result_free(&res);
+	return bad ? 1 : 0;
+}
+
+static int cmd_headings(int argc, char **argv)
+{
+	const char *file;
+	if (one_file_cmd("headings", argc, argv, &file))
+		return 2;
+	mdpost_result res = {0};
+	msgpack_unpacked u;
+	md_buf opts = {0};
+	pack_opts(&opts, file, NULL);
+	int rc = call_on_file(mdpost_headings, file, opts.data, opts.len, &res, &u);
+	md_buf_free(&opts);
+	if (rc) {
+		mdpost_result_free(&res);
+		return 2;
+	}
+	for (uint32_t i = 0; u.data.type == MSGPACK_OBJECT_ARRAY && i < u.data.via.array.size; i++) {
+		const msgpack_object *h = &u.data.via.array.ptr[i];
+		int tl, il;
+		const char *text = get_str(h, "text", &tl);
+		const char *id = get_str(h, "id", &il);
+		printf("{\"line\":%lld,\"level\":%lld,\"text\":", get_int(h, "line") + 1,
+		       get_int(h, "level"));
+		json_str(stdout, text, (size_t)tl);
+		fputs(",\"id\":", stdout);
+		json_str(stdout, id, (size_t)il);
+		fputs("}\n", stdout);
+	}
+	msgpack_unpacked_destroy(&u);
+	mdpost_result_free(&res);
+	return 0;
+}
+
+static int cmd_render(int argc, char **argv)
+{
+	const char *file;
+	if (one_file_cmd("render", argc, argv, &file))
+		return 2;
+	size_t len;
+	char *text = slurp(file, &len);
+	if (!text)
+		return 2;
+	mdpost_result res = {0};
+	int rc = mdpost_render(&res, text, len, NULL, 0);
+	free(text);
+	if (rc) {
+		fprintf(stderr, "mdpost: %s: %s\n", file, res.error ? res.error : "failed");
+		mdpost_result_free(&res);
+		return 2;
+	}
+	fwrite(res.data, 1, res.len, stdout);
+	mdpost_result_free(&res);
+	return 0;
+}
+
+static int cmd_version(void)
+{
+	mdpost_result res = {0};
+	if (mdpost_versions(&res)) {
+		fprintf(stderr, "mdpost: %s\n", res.error ? res.error : "failed");
+		return 2;
+	}
+	msgpack_unpacked u;
+	msgpack_unpacked_init(&u);
+	size_t off = 0;
+	if (msgpack_unpack_next(&u, res.data, res.len, &off) == MSGPACK_UNPACK_SUCCESS &&
+	    u.data.type == MSGPACK_OBJECT_MAP) {
+		for (uint32_t i = 0; i < u.data.via.map.size; i++) {
+			const msgpack_object *k = &u.data.via.map.ptr[i].key;
+			const msgpack_object *v = &u.data.via.map.ptr[i].val;
+			printf("%.*s %.*s\n", (int)k->via.str.size, k->via.str.ptr,
+			       (int)v->via.str.size, v->via.str.ptr);
+		}
+	}
+	msgpack_unpacked_destroy(&u);
+	mdpost_result_free(&res);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "check") == 0)
+		return cmd_check(argc - 2, argv + 2);
+	if (strcmp(cmd, "render") == 0)
+		return cmd_render(argc - 2, argv + 2);
+	if (strcmp(cmd, "headings") == 0)
+		return cmd_headings(argc - 2, argv + 2);
+	if (strcmp(cmd, "frontmatter") == 0)
+		return cmd_frontmatter(argc - 2, argv + 2);
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
+		return cmd_version();
+	fprintf(stderr, "mdpost: unknown command `%s`\n%s", cmd, usage);
+	return 2;
+}

@@ -1,0 +1,216 @@
+/* Internals shared by the C files behind mdpost.h. Never installed. */
+#ifndef MDPOST_INTERNAL_H
+#define MDPOST_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mdpost.h"
+
+#define MD_UNUSED(x) ((void)(x))
+
+/* Limits: bad input gets a clear message instead of unbounded work. */
+#define MD_MAX_INPUT ((size_t)64 << 20)   /* bytes of one post */
+#define MD_MAX_DEPTH 200                  /* front matter nesting */
+#define MD_MAX_NODES 200000               /* front matter values, aliases expanded */
+
+/* ---- growable byte buffer ------------------------------------------ */
+typedef struct md_buf {
+	char *data;
+	size_t len, cap;
+	int oom;  /* sticky: set once an allocation failed */
+} md_buf;
+
+void md_buf_put(md_buf *b, const void *p, size_t n);
+void md_buf_puts(md_buf *b, const char *s);
+void md_buf_putc(md_buf *b, char c);
+void md_buf_printf(md_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void md_buf_free(md_buf *b);
+/* Moves the buffer into a result (NUL-terminated for convenience). */
+int md_buf_to_result(md_buf *b, mdpost_result *out);
+
+int md_result_error(mdpost_result *out, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- line index: byte offset <-> (0-based line, byte column) --------- */
+typedef struct md_lines {
+	size_t *starts;  /* byte offset of each line's first byte */
+	size_t n;
+	size_t len;      /* length of the text */
+} md_lines;
+
+int md_lines_init(md_lines *l, const char *src, size_t len);
+void md_lines_pos(const md_lines *l, size_t off, size_t *line, size_t *col);
+void md_lines_free(md_lines *l);
+
+/* ---- diagnostics ------------------------------------------------------ */
+enum { MD_SEV_ERROR = 1, MD_SEV_WARNING, MD_SEV_INFO, MD_SEV_HINT };
+
+typedef struct md_diag {
+	size_t start, end;   /* byte offsets in the whole source, end exclusive */
+	int severity;
+	const char *code;    /* static string, e.g. "fm-syntax" */
+	char *message;
+} md_diag;
+
+typedef struct md_diags {
+	md_diag *v;
+	size_t n, cap;
+	int oom;
+} md_diags;
+
+void md_diags_add(md_diags *d, size_t start, size_t end, int severity,
+                  const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+void md_diags_sort(md_diags *d);
+void md_diags_free(md_diags *d);
+const char *md_severity_name(int severity);
+
+/* ---- front matter values ---------------------------------------------- */
+typedef enum md_vkind {
+	MD_V_NULL, MD_V_BOOL, MD_V_INT, MD_V_FLOAT, MD_V_STRING,
+	MD_V_DATETIME,  /* a native date/time (YAML timestamp, TOML datetime) */
+	MD_V_ARRAY, MD_V_MAP
+} md_vkind;
+
+typedef struct md_value md_value;
+
+typedef struct md_entry {
+	const char *key;
+	size_t key_len;
+	size_t key_start, key_end;  /* byte span of the key in the source */
+	md_value *value;
+} md_entry;
+
+struct md_value {
+	md_vkind kind;
+	size_t start, end;       /* byte span of the value in the source */
+	const char *str;         /* scalars: the text (decoded for strings) */
+	size_t str_len;
+	int quoted;              /* strings: written quoted in the source */
+	int boolean;
+	long long integer;
+	double number;
+	md_value **items;        /* arrays */
+	size_t n_items;
+	md_entry *entries;       /* maps, in source order, duplicates dropped */
+	size_t n_entries;
+	size_t weight;           /* values below, aliases expanded */
+	unsigned flags;          /* parser bookkeeping (e.g. TOML table defined) */
+};
+
+/* Values live in an arena freed at once: aliases may share subtrees. */
+typedef struct md_arena {
+	struct md_arena_block *head;
+	int oom;
+} md_arena;
+
+void *md_arena_alloc(md_arena *a, size_t n);
+char *md_arena_strdup(md_arena *a, const char *s, size_t n);
+void md_arena_free(md_arena *a);
+
+md_value *md_value_new(md_arena *a, md_vkind kind, size_t start, size_t end);
+int md_value_push(md_arena *a, md_value *array, md_value *item);
+/* Adds key -> value; returns the earlier entry when the key is a duplicate
+ * (the new value then replaces it, as Hugo keeps the last one). */
+md_entry *md_value_set(md_arena *a, md_value *map, const char *key,
+                       size_t key_len, size_t key_start, size_t key_end,
+                       md_value *value, int *oom);
+const md_value *md_value_get(const md_value *map, const char *key);
+
+/* ---- front matter ----------------------------------------------------- */
+typedef enum md_fm_format { MD_FM_NONE, MD_FM_YAML, MD_FM_TOML, MD_FM_JSON } md_fm_format;
+
+typedef struct md_frontmatter {
+	md_fm_format format;
+	size_t start, end;       /* the whole block, delimiters included */
+	size_t inner_start, inner_end;  /* between the delimiters */
+	size_t body_start;       /* first byte of the Markdown body */
+	md_value *root;          /* NULL when absent or unparseable */
+	md_arena arena;
+} md_frontmatter;
+
+const char *md_fm_format_name(md_fm_format f);
+/* Splits and parses; problems go to `diags`. Returns 0 or MDPOST_ENOMEM. */
+int md_frontmatter_parse(md_frontmatter *fm, const char *src, size_t len,
+                         md_diags *diags);
+void md_frontmatter_free(md_frontmatter *fm);
+
+int md_yaml_parse(md_frontmatter *fm, const char *src, md_diags *diags);
+int md_toml_parse(md_frontmatter *fm, const char *src, md_diags *diags);
+int md_json_parse(md_frontmatter *fm, const char *src, md_diags *diags);
+
+/* ---- UTF-8 ------------------------------------------------------------ */
+/* Decodes one code point at s[0..n); returns its length (>=1), with
+ * *cp = 0xFFFD for an invalid sequence (length 1). */
+size_t md_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+size_t md_utf8_encode(uint32_t cp, char out[4]);
+size_t md_utf8_count(const char *s, size_t n);
+
+/* ---- options (msgpack map from the caller) ---------------------------- */
+typedef struct md_options {
+	char path[4096];
+	char preset[32];
+	char anchors[32];
+	int unsafe_html;
+	int standalone;
+} md_options;
+
+int md_options_parse(md_options *o, const char *opts, size_t len,
+                     mdpost_result *out);
+
+/* ---- msgpack writing -------------------------------------------------- */
+struct msgpack_packer;
+/* msgpack_packer_write callback: appends to an md_buf (data). */
+int md_pack_buf_write(void *data, const char *p, size_t n);
+void md_pack_str(struct msgpack_packer *pk, const char *s, size_t n);
+void md_pack_cstr(struct msgpack_packer *pk, const char *s);
+void md_pack_value(struct msgpack_packer *pk, const md_value *v, int depth);
+void md_pack_range(struct msgpack_packer *pk, const md_lines *lines,
+                   size_t start, size_t end);
+void md_pack_diags(struct msgpack_packer *pk, const md_lines *lines,
+                   const md_diags *d);
+
+/* ---- headings (markdown.c) -------------------------------------------- */
+typedef struct md_heading {
+	size_t start, end;     /* byte span of the heading line(s) */
+	size_t line, end_line; /* 0-based; end_line is the section's last line */
+	int level;
+	char *text;            /* plain text of the heading */
+	char *id;              /* the id the generator gives it */
+} md_heading;
+
+typedef struct md_headings {
+	md_heading *v;
+	size_t n, cap;
+} md_headings;
+
+int md_headings_collect(md_headings *h, const char *src, size_t len,
+                        size_t body_start, const char *anchor_style);
+void md_headings_free(md_headings *h);
+
+/* ---- anchors (anchors.c) ---------------------------------------------- */
+typedef enum md_anchor_style {
+	MD_ANCHOR_GITHUB, MD_ANCHOR_GITHUB_ASCII, MD_ANCHOR_BLACKFRIDAY
+} md_anchor_style;
+int md_anchor_style_parse(const char *name, md_anchor_style *style);
+/* Appends the anchor for heading text `text` to `out`. */
+void md_anchor_make(md_buf *out, const char *text, size_t len,
+                    md_anchor_style style);
+
+/* ---- site (site.c) ---------------------------------------------------- */
+typedef struct md_site {
+	char root[4096];
+	char config[4096];     /* the config file that marked the root */
+	const char *generator; /* "hugo", "jekyll", "zola", "mdpost" */
+} md_site;
+
+/* 1 found, 0 not found. `path` may be a file or a directory. */
+int md_site_find(md_site *site, const char *path);
+
+/* ---- CLI-facing helpers (exported to cli.c through the objects) ------- */
+char *md_read_file(const char *path, size_t *len, char *err, size_t errlen);
+
+#endif
