@@ -1,0 +1,34 @@
+-- Configuration: defaults, merged with setup{} and then vim.g.mdpost and
+-- vim.b.mdpost (buffer-local wins). No setup() call is required.
+local M = {}
+
+M.defaults = {
+  enabled = true,          -- attach to Markdown buffers automatically
+  debounce_ms = 200,       -- pause after typing before the post is checked
+  preset = nil,            -- front matter preset (nil: detected from the site)
+  anchors = nil,           -- heading id style (nil: from the site config)
+  library = nil,           -- path of libmdpost.so (nil: the plugin's build/)
+}
+
+local user = {}
+
+function M.setup(opts)
+  if opts ~= nil and type(opts) ~= 'table' then
+    error('mdpost.setup: expected a table, got ' .. type(opts), 2)
+  end
+  user = vim.tbl_deep_extend('force', {}, opts or {})
+end
+
+function M.get(buf)
+  local g = type(vim.g.mdpost) == 'table' and vim.g.mdpost or {}
+  local b = {}
+  if buf and vim.api.nvim_buf_is_valid(buf) then
+    local ok, v = pcall(vim.api.nvim_buf_get_var, buf, 'mdpost')
+    if ok and type(v) == 'table' then
+      b = v
+    end
+  end
+  return vim.tbl_deep_extend('force', {}, M.defaults, user, g, b)
+end
+
+return M

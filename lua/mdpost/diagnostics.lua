@@ -1,0 +1,132 @@
+-- As-you-type checks: one namespace, debounced with a libuv timer, re-run
+-- only when the buffer's changedtick moved.
+local compat = require('mdpost.compat')
+local config = require('mdpost.config')
+local native = require('mdpost.native')
+local buffer = require('mdpost.buffer')
+
+local M = {}
+
+M.ns = vim.api.nvim_create_namespace('mdpost')
+
+local state = {}  -- buf -> { timer, tick }
+
+local severity = {
+  error = vim.diagnostic.severity.ERROR,
+  warning = vim.diagnostic.severity.WARN,
+  info = vim.diagnostic.severity.INFO,
+  hint = vim.diagnostic.severity.HINT,
+}
+
+local function to_vim(d)
+  return {
+    lnum = d.lnum,
+    col = d.col,
+    end_lnum = d.end_lnum,
+    end_col = d.end_col,
+    severity = severity[d.severity] or vim.diagnostic.severity.ERROR,
+    code = d.code,
+    message = d.message,
+    source = 'mdpost',
+  }
+end
+
+--- Checks the buffer now and publishes its diagnostics.
+--- Returns the list set, or nil and a one-line reason.
+function M.run(buf)
+  if not vim.api.nvim_buf_is_valid(buf) then
+    return nil, 'buffer is gone'
+  end
+  local cfg = config.get(buf)
+  local ok, res, err = pcall(native.check, buffer.text(buf), buffer.options(buf, cfg))
+  if not ok then
+    return nil, tostring(res)
+  end
+  if not res then
+    return nil, err
+  end
+  local list = {}
+  for _, d in ipairs(res.diagnostics or {}) do
+    list[#list + 1] = to_vim(d)
+  end
+  vim.diagnostic.set(M.ns, buf, list)
+  if state[buf] then
+    state[buf].tick = vim.api.nvim_buf_get_changedtick(buf)
+  end
+  return list
+end
+
+local function run_if_changed(buf)
+  local st = state[buf]
+  if not st or not vim.api.nvim_buf_is_valid(buf) then
+    return
+  end
+  if st.tick == vim.api.nvim_buf_get_changedtick(buf) then
+    return
+  end
+  local _, err = M.run(buf)
+  if err then
+    require('mdpost').notify_unavailable(err)
+  end
+end
+
+function M.schedule(buf)
+  local st = state[buf]
+  if not st then
+    return
+  end
+  st.timer:stop()
+  st.timer:start(config.get(buf).debounce_ms, 0, vim.schedule_wrap(function()
+    run_if_changed(buf)
+  end))
+end
+
+function M.attached(buf)
+  return state[buf] ~= nil
+end
+
+function M.attach(buf)
+  if state[buf] then
+    return
+  end
+  state[buf] = { timer = compat.uv.new_timer(), tick = -1 }
+  local group = vim.api.nvim_create_augroup('mdpost_buf_' .. buf, { clear = true })
+  vim.api.nvim_create_autocmd({ 'TextChanged', 'TextChangedI' }, {
+    group = group,
+    buffer = buf,
+    callback = function()
+      M.schedule(buf)
+    end,
+  })
+  vim.api.nvim_create_autocmd({ 'BufWritePost', 'InsertLeave' }, {
+    group = group,
+    buffer = buf,
+    callback = function()
+      run_if_changed(buf)
+    end,
+  })
+  vim.api.nvim_create_autocmd({ 'BufUnload', 'BufWipeout' }, {
+    group = group,
+    buffer = buf,
+    callback = function()
+      M.detach(buf)
+    end,
+  })
+  run_if_changed(buf)
+end
+
+function M.detach(buf)
+  local st = state[buf]
+  if not st then
+    return
+  end
+  state[buf] = nil
+  st.timer:stop()
+  st.timer:close()
+  pcall(vim.api.nvim_del_augroup_by_name, 'mdpost_buf_' .. buf)
+  if vim.api.nvim_buf_is_valid(buf) then
+    vim.diagnostic.reset(M.ns, buf)
+  end
+end
+
+return M

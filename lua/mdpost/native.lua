@@ -1,0 +1,173 @@
+-- The only file that touches LuaJIT's FFI. It finds build/libmdpost.so,
+-- checks its ABI and wraps each call. It never throws: failures come back
+-- as nil plus a one-line reason that commands show and :checkhealth
+-- explains.
+local M = {}
+
+-- Must equal MDPOST_ABI_VERSION in csrc/mdpost.h.
+M.ABI = 1
+
+local CDEF = [[
+typedef struct mdpost_result { char *data; size_t len; char *error; } mdpost_result;
+int mdpost_abi_version(void);
+const char *mdpost_version(void);
+int mdpost_versions(mdpost_result *out);
+int mdpost_check(mdpost_result *out, const char *src, size_t len, const char *opts, size_t opts_len);
+int mdpost_frontmatter(mdpost_result *out, const char *src, size_t len, const char *opts, size_t opts_len);
+int mdpost_headings(mdpost_result *out, const char *src, size_t len, const char *opts, size_t opts_len);
+int mdpost_render(mdpost_result *out, const char *src, size_t len, const char *opts, size_t opts_len);
+int mdpost_site_find(mdpost_result *out, const char *path, size_t path_len);
+void mdpost_result_free(mdpost_result *r);
+]]
+
+local lib, load_error, lib_path
+
+--- The plugin's root directory (holds lua/, plugin/, build/).
+function M.root()
+  local src = debug.getinfo(1, 'S').source:sub(2)
+  return vim.fn.fnamemodify(src, ':p:h:h:h')
+end
+
+function M.default_path()
+  return M.root() .. '/build/libmdpost.so'
+end
+
+local function configured_path()
+  local g = vim.g.mdpost_library
+  if type(g) == 'string' and g ~= '' then
+    return g
+  end
+  local ok, cfg = pcall(function()
+    return require('mdpost.config').get().library
+  end)
+  if ok and type(cfg) == 'string' and cfg ~= '' then
+    return cfg
+  end
+  return M.default_path()
+end
+
+local function try_load()
+  lib_path = configured_path()
+  local has_ffi, ffi = pcall(require, 'ffi')
+  if not has_ffi then
+    return nil, 'this Neovim has no LuaJIT FFI (mdpost needs a LuaJIT build of Neovim)'
+  end
+  -- ffi.cdef raises when the types are already defined (e.g. after a reload).
+  pcall(ffi.cdef, CDEF)
+  if vim.fn.filereadable(lib_path) ~= 1 then
+    return nil, ('library not built: %s is missing; run `make` in %s'):format(lib_path, M.root())
+  end
+  local ok, l = pcall(ffi.load, lib_path)
+  if not ok then
+    return nil, ('cannot load %s (%s); run `make` in %s'):format(lib_path, tostring(l), M.root())
+  end
+  local okabi, abi = pcall(function()
+    return l.mdpost_abi_version()
+  end)
+  if not okabi then
+    return nil, ('%s is not an mdpost library; run `make` in %s'):format(lib_path, M.root())
+  end
+  if abi ~= M.ABI then
+    return nil, ('library is stale: ABI %d, the plugin wants %d; run `make` in %s'):format(
+      tonumber(abi), M.ABI, M.root())
+  end
+  return l
+end
+
+--- The loaded library, or nil and a one-line reason.
+function M.load()
+  if lib then
+    return lib
+  end
+  if load_error then
+    return nil, load_error
+  end
+  lib, load_error = try_load()
+  return lib, load_error
+end
+
+--- Forgets a failed load, so the next call tries again (after `make`).
+function M.reset()
+  if not lib then
+    load_error = nil
+  end
+end
+
+function M.path()
+  return lib_path or configured_path()
+end
+
+local function encode_opts(opts)
+  if not opts or next(opts) == nil then
+    return nil, 0
+  end
+  local s = vim.mpack.encode(opts)
+  return s, #s
+end
+
+-- Runs fn(out, ...) and returns its payload (raw) or nil, error.
+local function call(name, ...)
+  local l, err = M.load()
+  if not l then
+    return nil, err
+  end
+  local ffi = require('ffi')
+  local out = ffi.new('mdpost_result[1]')
+  local rc = l[name](out, ...)
+  local data, msg
+  if rc == 0 then
+    data = ffi.string(out[0].data, out[0].len)
+  else
+    msg = out[0].error ~= nil and ffi.string(out[0].error) or ('error ' .. tonumber(rc))
+  end
+  l.mdpost_result_free(out)
+  if not data then
+    return nil, msg
+  end
+  return data
+end
+
+local function decode(data, err)
+  if not data then
+    return nil, err
+  end
+  local ok, v = pcall(vim.mpack.decode, data)
+  if not ok then
+    return nil, 'malformed result from the library: ' .. tostring(v)
+  end
+  return v
+end
+
+local function text_call(name, text, opts)
+  local o, olen = encode_opts(opts)
+  return call(name, text, #text, o, olen)
+end
+
+--- Diagnostics and front matter summary of a post's text.
+function M.check(text, opts)
+  return decode(text_call('mdpost_check', text, opts))
+end
+
+function M.frontmatter(text, opts)
+  return decode(text_call('mdpost_frontmatter', text, opts))
+end
+
+function M.headings(text, opts)
+  return decode(text_call('mdpost_headings', text, opts))
+end
+
+--- HTML of the body (a string).
+function M.render(text, opts)
+  return text_call('mdpost_render', text, opts)
+end
+
+function M.versions()
+  return decode(call('mdpost_versions'))
+end
+
+--- {root, generator, config} of the site holding path, or vim.NIL.
+function M.site_find(path)
+  return decode(call('mdpost_site_find', path, #path))
+end
+
+return M

@@ -1,0 +1,27 @@
+-- mdpost: checks and previews blog posts (Markdown with front matter).
+-- Startup cost is a guard, a few commands and one autocmd: the core loads
+-- only when a Markdown buffer or a command needs it.
+if vim.g.loaded_mdpost then
+  return
+end
+vim.g.loaded_mdpost = true
+
+local function cmd(name, fn, opts)
+  vim.api.nvim_create_user_command(name, fn, opts)
+end
+
+cmd('FrontMatterCheck', function(a)
+  require('mdpost.commands').front_matter_check(a)
+end, { bang = true, desc = 'mdpost: check the front matter (! = whole site into quickfix)' })
+
+vim.keymap.set('n', '<Plug>(mdpost-check)', '<Cmd>FrontMatterCheck<CR>', { desc = 'mdpost: check this post' })
+
+local group = vim.api.nvim_create_augroup('mdpost', { clear = true })
+vim.api.nvim_create_autocmd('FileType', {
+  group = group,
+  pattern = 'markdown',
+  desc = 'mdpost: attach to Markdown buffers',
+  callback = function(ev)
+    require('mdpost').attach(ev.buf)
+  end,
+})
