@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# CLI tests: exact output and exit status of build/mdpost on fixtures and
+# the example site. Run from anywhere; paths in output are as given.
+set -u
+mdpost=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+passed=0 failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# expect NAME WANT_STATUS WANT_STDOUT_FILE_OR_- CMD...
+expect() {
+	local name=$1 want_rc=$2 want=$3
+	shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	local rc=$?
+	local ok=1
+	[ "$rc" -eq "$want_rc" ] || ok=0
+	if [ "$want" != - ] && ! diff -u "$want" "$tmp/out" >"$tmp/diff"; then ok=0; fi
+	if [ $ok -eq 1 ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL $name: exit $rc (want $want_rc)"
+		[ "$want" = - ] || cat "$tmp/diff"
+		sed 's/^/  stderr: /' "$tmp/err"
+	fi
+}
+
+# expect_grep NAME PATTERN FILE: a line of FILE (out or err) matches.
+expect_grep() {
+	if grep -qE -- "$2" "$tmp/$3"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL $1: no line of $3 matches $2"
+		sed 's/^/  /' "$tmp/$3"
+	fi
+}
+
+want() { cat >"$tmp/want"; echo "$tmp/want"; }
+
+site=examples/site/content
+
+expect "check site text" 1 "$(want <<'EOT'
+examples/site/content/posts/broken-front-matter.md:2:20: error: YAML: mapping values are not allowed in this context — a value that contains `: ` must be quoted [fm-syntax]
+examples/site/content/posts/paris-ai-summit/index.md:25:1: error: `toc` is given twice; Hugo silently keeps this last value and drops the first [fm-duplicate-key]
+EOT
+)" "$mdpost" check $site
+
+expect "check jsonl" 1 "$(want <<'EOT'
+{"file":"examples/site/content/posts/broken-front-matter.md","line":2,"col":20,"end_line":2,"end_col":21,"severity":"error","code":"fm-syntax","message":"YAML: mapping values are not allowed in this context — a value that contains `: ` must be quoted"}
+EOT
+)" "$mdpost" check --format jsonl $site/posts/broken-front-matter.md
+
+expect "check without paths finds the site's content dir" 1 - \
+	sh -c "cd examples/site/content/posts && '$mdpost' check --format jsonl"
+expect_grep "paths relative to the cwd" '^\{"file":"\.\./posts/broken-front-matter.md","line":2,"col":20' out
+expect "from the site root" 1 - sh -c "cd examples/site && '$mdpost' check"
+expect_grep "content/… paths" '^content/posts/broken-front-matter.md:2:20: error' out
+
+expect "--site DIR" 1 - "$mdpost" check --site examples/site
+expect "--rule off silences a code" 1 - "$mdpost" check --rule fm-duplicate-key=off $site
+expect_grep "only the syntax error is left" '^examples/site/content/posts/broken-front-matter.md:2:20: error' out
+expect "--rule to warning: exit 0" 0 "$(want <<'EOT'
+examples/site/content/posts/paris-ai-summit/index.md:25:1: warning: `toc` is given twice; Hugo silently keeps this last value and drops the first [fm-duplicate-key]
+EOT
+)" "$mdpost" check --rule fm-duplicate-key=warning $site/posts/paris-ai-summit/index.md
+expect "--strict fails on warnings" 1 - "$mdpost" check --strict --rule fm-duplicate-key=warning $site/posts/paris-ai-summit/index.md
+expect "clean file: exit 0, no output" 0 "$(want </dev/null)" "$mdpost" check tests/fixtures/frontmatter/yaml-valid-cjk.md
+
+expect "TOML and JSON positions" 1 "$(want <<'EOT'
+tests/fixtures/frontmatter/json-trailing-comma.md:3:16: error: JSON: trailing comma before `]` [fm-syntax]
+tests/fixtures/frontmatter/toml-duplicate.md:3:1: error: `title` is already defined; Hugo fails to build this page (toml: key title is already defined) [fm-duplicate-key]
+tests/fixtures/frontmatter/toml-empty-value.md:3:1: error: TOML: `date` needs a value after `=` (strings in quotes) [fm-syntax]
+tests/fixtures/frontmatter/yaml-tab.md:4:1: error: YAML: found character that cannot start any token — YAML is indented with spaces, never tabs [fm-syntax]
+tests/fixtures/frontmatter/yaml-unclosed.md:1:1: error: front matter opened with `---` is never closed: add a line `---` after the last key (Hugo fails to build this page) [fm-unclosed]
+EOT
+)" "$mdpost" check tests/fixtures/frontmatter/json-trailing-comma.md tests/fixtures/frontmatter/toml-duplicate.md \
+	tests/fixtures/frontmatter/toml-empty-value.md tests/fixtures/frontmatter/yaml-tab.md tests/fixtures/frontmatter/yaml-unclosed.md
+
+expect "frontmatter JSON" 0 "$(want <<'EOT'
+{"format":"yaml","fields":{"title":"标题","tags":["科技","AI"]}}
+EOT
+)" "$mdpost" frontmatter tests/fixtures/frontmatter/yaml-valid-cjk.md
+expect "frontmatter BOM + CRLF + YAML 1.1 boolean" 0 "$(want <<'EOT'
+{"format":"yaml","fields":{"title":"again","draft":true}}
+EOT
+)" "$mdpost" frontmatter tests/fixtures/frontmatter/yaml-bom-crlf.md
+expect "frontmatter with a syntax error: exit 1, null fields" 1 "$(want <<'EOT'
+{"format":"json","fields":null}
+EOT
+)" "$mdpost" frontmatter tests/fixtures/frontmatter/json-trailing-comma.md
+expect_grep "the fault's position on stderr" '^mdpost: tests/fixtures/frontmatter/json-trailing-comma.md:3:16: JSON: trailing comma' err
+
+expect "headings" 0 "$(want <<'EOT'
+{"line":18,"level":2,"text":"背景","id":"背景"}
+{"line":22,"level":2,"text":"Open Source 社区的反应","id":"open-source-社区的反应"}
+{"line":26,"level":3,"text":"下一步计划？","id":"下一步计划"}
+EOT
+)" "$mdpost" headings $site/posts/second-post.md
+
+printf -- '---\ntitle: x\n---\n# Hi *there*\n\n- [x] done\n' >"$tmp/r.md"
+expect "render" 0 "$(want <<'EOT'
+<h1>Hi <em>there</em></h1>
+<ul>
+<li><input type="checkbox" checked="" disabled="" /> done</li>
+</ul>
+EOT
+)" "$mdpost" render "$tmp/r.md"
+
+expect "version" 0 - "$mdpost" version
+expect_grep "version names mdpost" '^mdpost [0-9]+\.[0-9]+\.[0-9]+$' out
+expect_grep "version names libyaml" '^libyaml 0\.2\.' out
+
+expect "usage error: exit 2" 2 - "$mdpost" check --format nope
+expect_grep "says which formats" 'unknown format `nope`' err
+expect "unknown command: exit 2" 2 - "$mdpost" frobnicate
+expect "missing file: exit 2" 2 - "$mdpost" check /nonexistent/post.md
+expect_grep "names the file" '/nonexistent/post.md' err
+expect "no site: exit 2" 2 - sh -c "cd / && '$mdpost' check"
+expect_grep "explains" 'no site found' err
+
+echo "cli: $passed passed, $failed failed"
+[ $failed -eq 0 ]

@@ -1,0 +1,109 @@
+-- As-you-type diagnostics and :FrontMatterCheck on the example site.
+local T = require('harness')
+local ns = vim.api.nvim_create_namespace('mdpost')
+
+local function summary(buf)
+  local out = {}
+  for _, d in ipairs(vim.diagnostic.get(buf, { namespace = ns })) do
+    out[#out + 1] = ('%d:%d-%d:%d %s'):format(d.lnum, d.col, d.end_lnum, d.end_col, d.code)
+  end
+  table.sort(out)
+  return out
+end
+
+local function checksum(path)
+  local f = assert(io.open(path, 'rb'))
+  local s = f:read('*a')
+  f:close()
+  return vim.fn.sha256(s)
+end
+
+T.test('opening a post shows its front matter problems', function()
+  local path = T.example('content/posts/paris-ai-summit/index.md')
+  local before = checksum(path)
+  vim.cmd('edit ' .. path)
+  T.eq(vim.bo.filetype, 'markdown')
+  T.wait(2000, function()
+    return #vim.diagnostic.get(0, { namespace = ns }) > 0
+  end, 'diagnostics')
+  -- `toc` given twice: the second one, line 25 (1-based), is reported.
+  T.eq(summary(0), { '24:0-24:3 fm-duplicate-key' })
+  local d = vim.diagnostic.get(0, { namespace = ns })[1]
+  T.eq(d.source, 'mdpost')
+  T.eq(d.severity, vim.diagnostic.severity.ERROR)
+  T.eq(checksum(path), before, 'the file is untouched')
+  T.eq(vim.bo.modified, false)
+end)
+
+T.test(':FrontMatterCheck fills the location list at exact positions', function()
+  vim.cmd('edit ' .. T.example('content/posts/broken-front-matter.md'))
+  vim.cmd('FrontMatterCheck')
+  local ll = vim.fn.getloclist(0)
+  T.eq(#ll, 1)
+  T.eq({ ll[1].lnum, ll[1].col, ll[1].type }, { 2, 20, 'E' })
+  T.matches(ll[1].text, '%[fm%-syntax%]$')
+  T.eq(summary(0), { '1:19-1:20 fm-syntax' })
+end)
+
+T.test('diagnostics follow edits after the debounce', function()
+  vim.cmd('enew')
+  vim.bo.filetype = 'markdown'
+  vim.api.nvim_buf_set_lines(0, 0, -1, true, { '---', 'title: ok', '---', 'body' })
+  vim.cmd('doautocmd TextChanged')
+  T.wait(2000, function()
+    return require('mdpost.diagnostics').attached(vim.api.nvim_get_current_buf())
+  end, 'attach')
+  T.eq(summary(0), {})
+  -- Break it: an unquoted `: ` inside the title.
+  vim.api.nvim_buf_set_lines(0, 1, 2, true, { 'title: a: b' })
+  vim.cmd('doautocmd TextChanged')
+  T.wait(2000, function()
+    return #summary(0) == 1
+  end, 'the new error')
+  T.eq(summary(0), { '1:8-1:9 fm-syntax' })
+  -- Fix it again: the diagnostic goes away.
+  vim.api.nvim_buf_set_lines(0, 1, 2, true, { 'title: "a: b"' })
+  vim.cmd('doautocmd TextChanged')
+  T.wait(2000, function()
+    return #summary(0) == 0
+  end, 'the error to clear')
+end)
+
+T.test('wiping the buffer detaches', function()
+  vim.cmd('edit ' .. T.example('content/posts/broken-front-matter.md'))
+  local buf = vim.api.nvim_get_current_buf()
+  T.wait(2000, function()
+    return require('mdpost.diagnostics').attached(buf)
+  end, 'attach')
+  vim.cmd('bwipeout! ' .. buf)
+  T.eq(require('mdpost.diagnostics').attached(buf), false)
+end)
+
+T.test('vim.b.mdpost = {enabled = false} keeps a buffer out', function()
+  vim.cmd('enew')
+  vim.b.mdpost = { enabled = false }
+  vim.bo.filetype = 'markdown'
+  T.eq(require('mdpost.diagnostics').attached(vim.api.nvim_get_current_buf()), false)
+end)
+
+T.test(':FrontMatterCheck! checks the whole site into quickfix', function()
+  vim.cmd('edit ' .. T.example('content/posts/second-post.md'))
+  local done = false
+  vim.api.nvim_create_autocmd('User', {
+    pattern = 'MdpostSiteChecked',
+    once = true,
+    callback = function()
+      done = true
+    end,
+  })
+  vim.cmd('FrontMatterCheck!')
+  T.wait(10000, function()
+    return done
+  end, 'the site check')
+  local got = {}
+  for _, item in ipairs(vim.fn.getqflist()) do
+    got[#got + 1] = ('%s:%d:%d'):format(vim.fn.fnamemodify(vim.fn.bufname(item.bufnr), ':t'), item.lnum, item.col)
+  end
+  table.sort(got)
+  T.eq(got, { 'broken-front-matter.md:2:20', 'index.md:25:1' })
+end)

@@ -1,0 +1,82 @@
+-- The FFI boundary: loading, ABI, and results decoded from msgpack.
+local T = require('harness')
+local native = require('mdpost.native')
+
+local function read(path)
+  local f = assert(io.open(path, 'rb'))
+  local s = f:read('*a')
+  f:close()
+  return s
+end
+
+T.test('loads the library and checks its ABI', function()
+  local lib, err = native.load()
+  T.truthy(lib, 'library loaded (' .. tostring(err) .. ')')
+  T.eq(tonumber(lib.mdpost_abi_version()), native.ABI)
+  T.eq(native.path(), T.root .. '/build/libmdpost.so')
+end)
+
+T.test('reports the versions of its libraries', function()
+  local v = native.versions()
+  T.eq(v.mdpost, '0.1.0')
+  T.matches(v.libyaml, '^0%.2%.')
+  T.matches(v['cmark-gfm'], 'gfm')
+  T.eq(v['tree-sitter'], 'language ABI 14')
+  T.truthy(v['msgpack-c'] and v.libcurl, 'msgpack-c and libcurl')
+end)
+
+T.test('YAML syntax error at the exact byte position (CJK before it)', function()
+  local res = native.check(read(T.example('content/posts/broken-front-matter.md')))
+  T.eq(res.frontmatter.format, 'yaml')
+  T.eq(#res.diagnostics, 1)
+  local d = res.diagnostics[1]
+  -- `title: 峰会观察: …`: the second colon is byte 19 of line 1 (0-based).
+  T.eq({ d.lnum, d.col, d.end_lnum, d.end_col }, { 1, 19, 1, 20 })
+  T.eq(d.code, 'fm-syntax')
+  T.eq(d.severity, 'error')
+  T.matches(d.message, 'must be quoted')
+end)
+
+T.test('TOML and JSON syntax errors', function()
+  local toml = native.check('+++\ntitle = "x"\ndate = \n+++\n')
+  T.eq(toml.frontmatter.format, 'toml')
+  T.eq(#toml.diagnostics, 1)
+  T.eq({ toml.diagnostics[1].lnum, toml.diagnostics[1].col, toml.diagnostics[1].code }, { 2, 0, 'fm-syntax' })
+  T.matches(toml.diagnostics[1].message, '`date` needs a value')
+  local json = native.check('{\n  "title": "x",\n}\nbody\n')
+  T.eq(json.frontmatter.format, 'json')
+  T.eq({ json.diagnostics[1].lnum, json.diagnostics[1].col }, { 2, 0 })
+  T.matches(json.diagnostics[1].message, 'trailing comma')
+end)
+
+T.test('front matter fields typed as Hugo reads YAML 1.1', function()
+  local fm = native.frontmatter('---\ntitle: "yes"\ndraft: yes\ncount: 0x10\ntags: [a, b]\n---\n')
+  T.eq(fm.fields, { title = 'yes', draft = true, count = 16, tags = { 'a', 'b' } })
+  T.eq(fm.range, { 0, 0, 6, 0 })
+end)
+
+T.test('headings with ids and sections', function()
+  local h = native.headings('---\ntitle: x\n---\n# 你好 World\ntext\n## Sub\n# 你好 World\n')
+  T.eq(#h, 3)
+  T.eq({ h[1].line, h[1].level, h[1].text, h[1].id, h[1].end_line }, { 3, 1, '你好 World', '你好-world', 5 })
+  T.eq({ h[2].line, h[2].level, h[2].end_line }, { 5, 2, 5 })
+  T.eq(h[3].id, '你好-world-1')
+end)
+
+T.test('renders the body without front matter', function()
+  local html = native.render('---\ntitle: x\n---\n# Hi\n\n~~old~~ | a |\n')
+  T.eq(html, '<h1>Hi</h1>\n<p><del>old</del> | a |</p>\n')
+end)
+
+T.test('rejects bad options with a message, never throws', function()
+  local res, err = native.check('x', { anchors = 'nope' })
+  T.eq(res, nil)
+  T.matches(err, 'anchors must be github')
+end)
+
+T.test('finds the site around a post', function()
+  local site = native.site_find(T.example('content/posts/second-post.md'))
+  T.eq(site.root, T.example(''):gsub('/$', ''))
+  T.eq(site.generator, 'hugo')
+  T.eq(native.site_find('/'), vim.NIL)
+end)
