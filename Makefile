@@ -14,7 +14,10 @@ YAML_LIBS ?= $(shell $(PKG_CONFIG) --libs yaml-0.1 2>/dev/null)
 CMARK_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libcmark-gfm 2>/dev/null)
 CMARK_LIBS ?= $(shell $(PKG_CONFIG) --libs libcmark-gfm 2>/dev/null)
 MSGPACK_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags msgpack 2>/dev/null)
-MSGPACK_LIBS ?= $(shell $(PKG_CONFIG) --libs msgpack 2>/dev/null)
+# Static too when Debian ships the archive: Neovim itself links msgpack-c
+# (another soname on newer releases), and the two must never interpose.
+MSGPACK_A := $(filter /%,$(shell $(CC) -print-file-name=libmsgpackc.a 2>/dev/null))
+MSGPACK_LIBS ?= $(if $(MSGPACK_A),$(MSGPACK_A),$(shell $(PKG_CONFIG) --libs msgpack 2>/dev/null))
 CURL_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
 CURL_LIBS ?= $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null)
 TS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags tree-sitter 2>/dev/null)
