@@ -43,11 +43,12 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(WARN)
 DEP_CFLAGS = $(YAML_CFLAGS) $(CMARK_CFLAGS) $(MSGPACK_CFLAGS) $(CURL_CFLAGS) $(TS_CFLAGS)
 LIBS = $(YAML_LIBS) $(CMARK_LIBS) $(MSGPACK_LIBS) $(CURL_LIBS) -lpthread -lm
 
-CORE := util frontmatter yaml toml json markdown anchors render pack api site
+CORE := util frontmatter yaml toml json schema dates markdown anchors render pack api site
 CORE_OBJS = $(CORE:%=$(BUILD)/obj/%.o)
 GRAMMAR_OBJS = $(BUILD)/obj/ts-markdown-parser.o $(BUILD)/obj/ts-markdown-scanner.o \
                $(BUILD)/obj/ts-toml-parser.o $(BUILD)/obj/ts-toml-scanner.o
-ALL_OBJS = $(CORE_OBJS) $(GRAMMAR_OBJS)
+ALL_OBJS = $(CORE_OBJS) $(BUILD)/obj/presets.o $(GRAMMAR_OBJS)
+PRESETS := $(sort $(wildcard csrc/presets/*.yaml))
 C_TESTS := $(patsubst tests/c/%.c,%,$(wildcard tests/c/test_*.c))
 
 .PHONY: all check-deps deps test test-c test-cli test-nvim test-nvim-current \
@@ -88,7 +89,16 @@ $(BUILD)/obj/ts-toml-%.o: $(GRAMMARS)/toml/.stamp
 	@mkdir -p $(@D)
 	$(CC) $(GRAMMAR_CFLAGS) $(EXTRA_CFLAGS) -I$(GRAMMARS)/toml/src -c $(GRAMMARS)/toml/src/$*.c -o $@
 
-$(BUILD)/obj/%.o: csrc/%.c csrc/internal.h csrc/mdpost.h
+# The preset schemas are compiled in: the library needs no data files.
+$(BUILD)/gen/presets.c: csrc/embed.sh $(PRESETS)
+	@mkdir -p $(@D)
+	bash csrc/embed.sh $@ $(PRESETS)
+
+$(BUILD)/obj/presets.o: $(BUILD)/gen/presets.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: csrc/%.c csrc/internal.h csrc/mdpost.h $(wildcard csrc/dates.h)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) $(DEP_CFLAGS) -c $< -o $@
 
@@ -99,7 +109,7 @@ $(BUILD)/libmdpost.so: $(ALL_OBJS)
 $(BUILD)/mdpost: $(BUILD)/obj/cli.o $(ALL_OBJS)
 	$(CC) -o $@ $(BUILD)/obj/cli.o $(ALL_OBJS) $(TS_LIBS) $(LIBS) $(EXTRA_LDFLAGS)
 
-$(BUILD)/tests/%: tests/c/%.c tests/c/harness.h $(ALL_OBJS)
+$(BUILD)/tests/%: tests/c/%.c tests/c/harness.h $(wildcard tests/c/*_cases.h) $(ALL_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) $(DEP_CFLAGS) -Icsrc -o $@ $< \
 	  $(ALL_OBJS) $(TS_LIBS) $(LIBS) $(EXTRA_LDFLAGS)
@@ -112,6 +122,7 @@ test-c: all $(C_TESTS:%=$(BUILD)/tests/%)
 
 test-cli: all
 	@bash tests/cli/run.sh $(BUILD)/mdpost
+	@python3 tests/cli/hugo_truth.py $(BUILD)/mdpost
 
 test-nvim: all
 	@NVIM="$(NVIM)" bash tests/nvim/run.sh
@@ -136,6 +147,21 @@ demo:
 	@bash .ci/deps --if-missing
 	@$(MAKE) --no-print-directory all
 	@NVIM="$(NVIM)" bash examples/demo.sh
+
+# ---- benchmarks (numbers go to bench/RESULTS.md) ---------------------------
+BENCH_SITE := $(BUILD)/bench/site-200
+SHARED ?= ../shared
+
+$(BUILD)/bench-frontmatter: bench/frontmatter.c $(ALL_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(DEP_CFLAGS) -Icsrc -o $@ $< $(ALL_OBJS) $(TS_LIBS) $(LIBS)
+
+$(BENCH_SITE)/defects.json:
+	python3 $(SHARED)/bench/gen_site.py --posts 200 --out $(BENCH_SITE) --seed 7 --force >/dev/null
+
+bench: all $(BUILD)/bench-frontmatter $(BENCH_SITE)/defects.json
+	@$(BUILD)/bench-frontmatter examples/site/content/posts/paris-ai-summit/index.md
+	@$(BUILD)/bench-frontmatter $$(find $(BENCH_SITE)/content -name '*.md' | sort)
 
 clean:
 	rm -rf $(BUILD)

@@ -8,6 +8,7 @@
 #include <tree_sitter/api.h>
 #include <yaml.h>
 
+#include "dates.h"
 #include "internal.h"
 
 #define MDPOST_VERSION_STRING "0.1.0"
@@ -61,7 +62,7 @@ int md_options_parse(md_options *o, const char *opts, size_t len,
 		else if (key_is(k, "anchors") && is_str)
 			copy_str(o->anchors, sizeof(o->anchors), v);
 		else if (key_is(k, "unsafe") && is_bool)
-			o->unsafe_html = v->via.boolean;
+			o->unsafe_html = v->via.boolean, o->unsafe_set = 1;
 		else if (key_is(k, "standalone") && is_bool)
 			o->standalone = v->via.boolean;
 		else if (v->type != MSGPACK_OBJECT_NIL) {
@@ -123,41 +124,150 @@ static void pack_fm_header(msgpack_packer *pk, const md_frontmatter *fm,
 		md_pack_range(pk, lines, fm->start, fm->end);
 }
 
-typedef struct parsed {
+/* A post parsed, validated and with the site's severities applied. */
+typedef struct post {
 	md_frontmatter fm;
 	md_diags diags;
 	md_lines lines;
-} parsed;
+	const md_schema *schema;
+	md_schema preset;      /* loaded when opts name another preset */
+	int hugo;              /* Hugo's rules apply (keys lower-cased, dates) */
+	const char *zone;
+} post;
 
-static int parse_post(parsed *p, const char *src, size_t len)
+static int all_lower(const char *s, size_t n)
 {
-	memset(p, 0, sizeof(*p));
-	if (md_lines_init(&p->lines, src ? src : "", len))
-		return MDPOST_ENOMEM;
-	int rc = md_frontmatter_parse(&p->fm, src ? src : "", len, &p->diags);
-	if (!rc && p->diags.oom)
-		rc = MDPOST_ENOMEM;
-	md_diags_sort(&p->diags);
-	return rc;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			return 0;
+	return 1;
 }
 
-static void parsed_free(parsed *p)
+/* Entry i of a map is shadowed when Hugo, lower-casing keys, keeps another
+ * spelling: a spelling with capitals beats the lower-case one; among
+ * several with capitals Hugo's pick is random, so the last is kept here. */
+static int shadowed(const md_value *map, size_t i)
+{
+	const md_entry *e = &map->entries[i];
+	for (size_t j = 0; j < map->n_entries; j++) {
+		const md_entry *o = &map->entries[j];
+		if (j == i || o->key_len != e->key_len || strncasecmp(o->key, e->key, e->key_len) != 0)
+			continue;
+		int el = all_lower(e->key, e->key_len), ol = all_lower(o->key, o->key_len);
+		if (el && !ol)
+			return 1;
+		if (el == ol && j > i)
+			return 1;
+	}
+	return 0;
+}
+
+/* Keys differing only in case are one key to Hugo. */
+static void check_case_collisions(post *p, const md_value *map, int depth)
+{
+	if (!map || depth > MD_MAX_DEPTH)
+		return;
+	if (map->kind == MD_V_ARRAY) {
+		for (size_t i = 0; i < map->n_items; i++)
+			check_case_collisions(p, map->items[i], depth + 1);
+		return;
+	}
+	if (map->kind != MD_V_MAP)
+		return;
+	for (size_t i = 0; i < map->n_entries; i++) {
+		const md_entry *e = &map->entries[i];
+		check_case_collisions(p, e->value, depth + 1);
+		for (size_t j = 0; j < i; j++) {
+			const md_entry *o = &map->entries[j];
+			if (o->key_len != e->key_len || strncasecmp(o->key, e->key, e->key_len) != 0)
+				continue;
+			const md_entry *kept = shadowed(map, i) ? o : e;
+			/* Two or more spellings with capitals: Hugo's pick is random. */
+			int capitalised = 0;
+			for (size_t k = 0; k < map->n_entries; k++) {
+				const md_entry *x = &map->entries[k];
+				capitalised += x->key_len == e->key_len &&
+				               strncasecmp(x->key, e->key, e->key_len) == 0 &&
+				               !all_lower(x->key, x->key_len);
+			}
+			int random = capitalised >= 2;
+			md_diags_add(&p->diags, e->key_start, e->key_end, MD_SEV_ERROR,
+			             "fm-duplicate-key",
+			             "`%.*s` and `%.*s` are one key to Hugo, which lower-cases "
+			             "keys; %s%.*s%s", (int)e->key_len, e->key, (int)o->key_len, o->key,
+			             random ? "which value it keeps changes from build to build"
+			                    : "it keeps the value of `",
+			             random ? 0 : (int)kept->key_len, random ? "" : kept->key,
+			             random ? "" : "`");
+			break;
+		}
+	}
+}
+
+static int post_analyze(post *p, const mdpost_site *site, const md_options *o,
+                        const char *src, size_t len)
+{
+	memset(p, 0, sizeof(*p));
+	if (md_lines_init(&p->lines, src, len))
+		return MDPOST_ENOMEM;
+	int rc = md_frontmatter_parse(&p->fm, src, len, &p->diags);
+	if (rc)
+		return rc;
+	const char *preset = o->preset[0] ? o->preset : site ? site->preset : "none";
+	p->hugo = strncmp(preset, "hugo", 4) == 0;
+	p->zone = site && site->timezone[0] ? site->timezone : NULL;
+	if (o->preset[0] && (!site || strcmp(o->preset, site->preset) != 0)) {
+		size_t plen;
+		const char *text = md_preset_schema(o->preset, &plen);
+		md_diags scratch = {0};
+		if (text && (rc = md_schema_load(&p->preset, text, plen, &scratch)))
+			return rc;
+		md_diags_free(&scratch);
+		p->schema = text ? &p->preset : NULL;
+	} else if (site) {
+		p->schema = &site->schema;
+	}
+	if (p->fm.root) {
+		if (p->hugo)
+			check_case_collisions(p, p->fm.root, 0);
+		md_schema_validate(p->schema, &p->fm, src, p->zone, &p->diags);
+	}
+	if (p->diags.oom)
+		return MDPOST_ENOMEM;
+	/* The site's severities; rules turned off are dropped. */
+	size_t keep = 0;
+	for (size_t i = 0; i < p->diags.n; i++) {
+		md_diag *d = &p->diags.v[i];
+		d->severity = md_site_rule_severity(site, d->code, d->severity);
+		if (d->severity == 0) {
+			free(d->message);
+			continue;
+		}
+		p->diags.v[keep++] = *d;
+	}
+	p->diags.n = keep;
+	md_diags_sort(&p->diags);
+	return MDPOST_OK;
+}
+
+static void post_free(post *p)
 {
 	md_frontmatter_free(&p->fm);
 	md_diags_free(&p->diags);
 	md_lines_free(&p->lines);
+	md_schema_free(&p->preset);
 }
 
-int mdpost_check(mdpost_result *out, const char *src, size_t len,
-                 const char *opts, size_t opts_len)
+int mdpost_check(mdpost_result *out, const mdpost_site *site, const char *src,
+                 size_t len, const char *opts, size_t opts_len)
 {
 	int rc = check_input(out, src, len);
 	md_options o;
 	if (rc || (rc = md_options_parse(&o, opts, opts_len, out)))
 		return rc;
-	parsed p;
-	if ((rc = parse_post(&p, src, len))) {
-		parsed_free(&p);
+	post p;
+	if ((rc = post_analyze(&p, site, &o, src ? src : "", len))) {
+		post_free(&p);
 		return failed(out, rc);
 	}
 	md_buf b = {0};
@@ -169,20 +279,121 @@ int mdpost_check(mdpost_result *out, const char *src, size_t len,
 	pack_fm_header(&pk, &p.fm, &p.lines);
 	md_pack_cstr(&pk, "diagnostics");
 	md_pack_diags(&pk, &p.lines, &p.diags);
-	parsed_free(&p);
+	post_free(&p);
 	return md_buf_to_result(&b, out);
 }
 
-int mdpost_frontmatter(mdpost_result *out, const char *src, size_t len,
-                       const char *opts, size_t opts_len)
+static int is_date_key(const char *k, size_t n)
+{
+	static const char *const keys[] = {"date", "publishdate", "pubdate", "published",
+		"lastmod", "modified", "expirydate", "unpublishdate", NULL};
+	for (int i = 0; keys[i]; i++)
+		if (strlen(keys[i]) == n && strncasecmp(keys[i], k, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Go's strconv.ParseBool, as Hugo's cast.ToBool applies it to strings. */
+static int go_bool(const char *s, size_t n)
+{
+	static const char *const t[] = {"1", "t", "T", "true", "TRUE", "True", NULL};
+	for (int i = 0; t[i]; i++)
+		if (strlen(t[i]) == n && memcmp(t[i], s, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* `draft` and `title` as Hugo converts them (cast.ToBool, cast.ToString).
+ * Returns 1 when it packed the value. */
+static int pack_hugo_scalar(msgpack_packer *pk, const post *p, const md_entry *e,
+                            const md_value *v)
+{
+	if (e->key_len == 5 && strncasecmp(e->key, "draft", 5) == 0) {
+		int b = v->kind == MD_V_BOOL ? v->boolean
+		      : v->kind == MD_V_STRING ? go_bool(v->str, v->str_len)
+		      /* YAML ints are Go ints; TOML's int64 and JSON's float64 are not. */
+		      : v->kind == MD_V_INT && p->fm.format == MD_FM_YAML ? v->integer != 0 : 0;
+		if (b)
+			msgpack_pack_true(pk);
+		else
+			msgpack_pack_false(pk);
+		return 1;
+	}
+	if (e->key_len == 5 && strncasecmp(e->key, "title", 5) == 0) {
+		char num[64];
+		switch (v->kind) {
+		case MD_V_STRING: md_pack_str(pk, v->str, v->str_len); break;
+		case MD_V_BOOL: md_pack_cstr(pk, v->boolean ? "true" : "false"); break;
+		case MD_V_INT: snprintf(num, sizeof(num), "%lld", v->integer); md_pack_cstr(pk, num); break;
+		case MD_V_FLOAT: snprintf(num, sizeof(num), "%.15g", v->number); md_pack_cstr(pk, num); break;
+		case MD_V_DATETIME: md_pack_str(pk, v->str, v->str_len); break;
+		default: md_pack_cstr(pk, ""); break;  /* lists, maps and null: "" */
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* Fields as Hugo holds them: lower-cased keys (the shadowed spelling
+ * dropped) and, at the top level, dates it reads as RFC 3339. */
+static void pack_fields(msgpack_packer *pk, const post *p, const md_value *v, int depth)
+{
+	if (!p->hugo || !v || v->kind != MD_V_MAP || depth > MD_MAX_DEPTH) {
+		if (v && v->kind == MD_V_ARRAY && p->hugo && depth <= MD_MAX_DEPTH) {
+			msgpack_pack_array(pk, v->n_items);
+			for (size_t i = 0; i < v->n_items; i++)
+				pack_fields(pk, p, v->items[i], depth + 1);
+			return;
+		}
+		md_pack_value(pk, v, depth);
+		return;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < v->n_entries; i++)
+		n += !shadowed(v, i);
+	msgpack_pack_map(pk, n);
+	for (size_t i = 0; i < v->n_entries; i++) {
+		if (shadowed(v, i))
+			continue;
+		const md_entry *e = &v->entries[i];
+		char key[256];
+		size_t kl = e->key_len < sizeof(key) ? e->key_len : sizeof(key);
+		for (size_t k = 0; k < kl; k++)
+			key[k] = (e->key[k] >= 'A' && e->key[k] <= 'Z') ? e->key[k] + 32 : e->key[k];
+		md_pack_str(pk, key, kl);
+		const md_value *val = e->value;
+		md_time t;
+		int ok = 0;
+		if (depth == 0 && is_date_key(e->key, e->key_len)) {
+			if (val->kind == MD_V_STRING)
+				ok = md_date_parse(val->str, val->str_len, p->zone, &t) == 1;
+			else if (val->kind == MD_V_DATETIME)
+				ok = md_date_parse_toml(val->str, val->str_len, p->zone, &t) == 1;
+			else if (val->kind == MD_V_INT && p->fm.format != MD_FM_JSON)
+				md_date_from_unix(val->integer, NULL, &t), ok = 1;
+		}
+		if (depth == 0 && pack_hugo_scalar(pk, p, e, val))
+			continue;
+		if (ok) {
+			char when[48];
+			md_date_format_rfc3339(&t, when);
+			md_pack_cstr(pk, when);
+		} else {
+			pack_fields(pk, p, val, depth + 1);
+		}
+	}
+}
+
+int mdpost_frontmatter(mdpost_result *out, const mdpost_site *site, const char *src,
+                       size_t len, const char *opts, size_t opts_len)
 {
 	int rc = check_input(out, src, len);
 	md_options o;
 	if (rc || (rc = md_options_parse(&o, opts, opts_len, out)))
 		return rc;
-	parsed p;
-	if ((rc = parse_post(&p, src, len))) {
-		parsed_free(&p);
+	post p;
+	if ((rc = post_analyze(&p, site, &o, src ? src : "", len))) {
+		post_free(&p);
 		return failed(out, rc);
 	}
 	md_buf b = {0};
@@ -191,29 +402,37 @@ int mdpost_frontmatter(mdpost_result *out, const char *src, size_t len,
 	msgpack_pack_map(&pk, 4);
 	pack_fm_header(&pk, &p.fm, &p.lines);
 	md_pack_cstr(&pk, "fields");
-	md_pack_value(&pk, p.fm.root, 0);
+	pack_fields(&pk, &p, p.fm.root, 0);
 	md_pack_cstr(&pk, "diagnostics");
 	md_pack_diags(&pk, &p.lines, &p.diags);
-	parsed_free(&p);
+	post_free(&p);
 	return md_buf_to_result(&b, out);
 }
 
-int mdpost_headings(mdpost_result *out, const char *src, size_t len,
-                    const char *opts, size_t opts_len)
+static const char *anchor_name(md_anchor_style s)
+{
+	return s == MD_ANCHOR_GITHUB_ASCII ? "github-ascii"
+	     : s == MD_ANCHOR_BLACKFRIDAY ? "blackfriday" : "github";
+}
+
+int mdpost_headings(mdpost_result *out, const mdpost_site *site, const char *src,
+                    size_t len, const char *opts, size_t opts_len)
 {
 	int rc = check_input(out, src, len);
 	md_options o;
 	if (rc || (rc = md_options_parse(&o, opts, opts_len, out)))
 		return rc;
-	parsed p;
-	if ((rc = parse_post(&p, src, len))) {
-		parsed_free(&p);
-		return failed(out, rc);
-	}
-	md_headings h;
-	rc = md_headings_collect(&h, src ? src : "", len, p.fm.body_start, o.anchors);
-	parsed_free(&p);
+	md_frontmatter fm;
+	md_diags d = {0};
+	rc = md_frontmatter_parse(&fm, src ? src : "", len, &d);
+	size_t body = fm.body_start;
+	md_frontmatter_free(&fm);
+	md_diags_free(&d);
 	if (rc)
+		return failed(out, rc);
+	const char *style = o.anchors[0] ? o.anchors : anchor_name(site ? site->anchors : MD_ANCHOR_GITHUB);
+	md_headings h;
+	if ((rc = md_headings_collect(&h, src ? src : "", len, body, style)))
 		return failed(out, rc);
 	md_buf b = {0};
 	msgpack_packer pk;
@@ -236,8 +455,8 @@ int mdpost_headings(mdpost_result *out, const char *src, size_t len,
 	return md_buf_to_result(&b, out);
 }
 
-int mdpost_render(mdpost_result *out, const char *src, size_t len,
-                  const char *opts, size_t opts_len)
+int mdpost_render(mdpost_result *out, const mdpost_site *site, const char *src,
+                  size_t len, const char *opts, size_t opts_len)
 {
 	int rc = check_input(out, src, len);
 	md_options o;
@@ -251,11 +470,65 @@ int mdpost_render(mdpost_result *out, const char *src, size_t len,
 	md_diags_free(&d);
 	if (rc)
 		return failed(out, rc);
+	int unsafe_html = o.unsafe_set ? o.unsafe_html : site && site->unsafe_html;
 	md_buf b = {0};
-	rc = md_render_html(&b, (src ? src : "") + body, len - body, o.unsafe_html, 0);
+	rc = md_render_html(&b, (src ? src : "") + body, len - body, unsafe_html, 0);
 	if (rc) {
 		md_buf_free(&b);
 		return failed(out, rc);
+	}
+	return md_buf_to_result(&b, out);
+}
+
+int mdpost_site_info(mdpost_result *out, const mdpost_site *s)
+{
+	if (!out)
+		return MDPOST_EINVAL;
+	memset(out, 0, sizeof(*out));
+	if (!s)
+		return md_result_error(out, MDPOST_EINVAL, "no site");
+	md_buf b = {0};
+	msgpack_packer pk;
+	msgpack_packer_init(&pk, &b, md_pack_buf_write);
+	msgpack_pack_map(&pk, 11);
+	md_pack_cstr(&pk, "found");
+	if (s->found)
+		msgpack_pack_true(&pk);
+	else
+		msgpack_pack_false(&pk);
+	md_pack_cstr(&pk, "root");
+	md_pack_cstr(&pk, s->found ? s->site.root : "");
+	md_pack_cstr(&pk, "generator");
+	md_pack_cstr(&pk, s->found ? s->site.generator : "none");
+	md_pack_cstr(&pk, "config");
+	md_pack_cstr(&pk, s->found ? s->site.config : "");
+	md_pack_cstr(&pk, "content_dir");
+	md_pack_cstr(&pk, s->content_dir);
+	md_pack_cstr(&pk, "preset");
+	md_pack_cstr(&pk, s->preset);
+	md_pack_cstr(&pk, "schema");
+	md_pack_cstr(&pk, s->schema_name);
+	md_pack_cstr(&pk, "anchors");
+	md_pack_cstr(&pk, anchor_name(s->anchors));
+	md_pack_cstr(&pk, "timezone");
+	md_pack_cstr(&pk, s->timezone[0] ? s->timezone : "UTC");
+	md_pack_cstr(&pk, "unsafe");
+	if (s->unsafe_html)
+		msgpack_pack_true(&pk);
+	else
+		msgpack_pack_false(&pk);
+	md_pack_cstr(&pk, "problems");
+	size_t n = 0;
+	for (size_t i = 0; i < s->problems.len; i++)
+		n += s->problems.data[i] == '\n';
+	n += s->problems.len > 0;
+	msgpack_pack_array(&pk, n);
+	const char *p = s->problems.data;
+	for (size_t i = 0; i < n; i++) {
+		const char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) : strlen(p);
+		md_pack_str(&pk, p, l);
+		p += l + 1;
 	}
 	return md_buf_to_result(&b, out);
 }

@@ -3,6 +3,8 @@
  * does and decodes their msgpack, so both always agree.
  */
 #include <dirent.h>
+#include <fnmatch.h>
+#include <limits.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,17 +131,50 @@ static char *slurp(const char *path, size_t *len)
 	return text;
 }
 
-typedef int (*api_fn)(mdpost_result *, const char *, size_t, const char *, size_t);
+typedef int (*api_fn)(mdpost_result *, const mdpost_site *, const char *, size_t,
+                      const char *, size_t);
+
+/* Opens the site around `path`; its config problems go to stderr once. */
+static mdpost_site *open_site(const char *path)
+{
+	mdpost_site *site = NULL;
+	mdpost_result res = {0};
+	if (mdpost_site_open(&site, &res, path, strlen(path))) {
+		fprintf(stderr, "mdpost: %s\n", res.error ? res.error : "cannot open the site");
+		mdpost_result_free(&res);
+		return NULL;
+	}
+	mdpost_result_free(&res);
+	if (mdpost_site_info(&res, site) == 0) {
+		msgpack_unpacked u;
+		msgpack_unpacked_init(&u);
+		size_t off = 0;
+		if (msgpack_unpack_next(&u, res.data, res.len, &off) == MSGPACK_UNPACK_SUCCESS) {
+			const msgpack_object *probs = NULL;
+			for (uint32_t i = 0; u.data.type == MSGPACK_OBJECT_MAP && i < u.data.via.map.size; i++)
+				if (u.data.via.map.ptr[i].key.via.str.size == 8 &&
+				    memcmp(u.data.via.map.ptr[i].key.via.str.ptr, "problems", 8) == 0)
+					probs = &u.data.via.map.ptr[i].val;
+			for (uint32_t i = 0; probs && i < probs->via.array.size; i++)
+				fprintf(stderr, "mdpost: warning: %.*s\n", (int)probs->via.array.ptr[i].via.str.size,
+				        probs->via.array.ptr[i].via.str.ptr);
+		}
+		msgpack_unpacked_destroy(&u);
+	}
+	mdpost_result_free(&res);
+	return site;
+}
 
 /* Runs an API call on a file and unpacks its msgpack result. */
-static int call_on_file(api_fn fn, const char *path, const char *opts, size_t opts_len,
+static int call_on_file(api_fn fn, const mdpost_site *site, const char *path,
+                        const char *opts, size_t opts_len,
                         mdpost_result *res, msgpack_unpacked *u)
 {
 	size_t len;
 	char *text = slurp(path, &len);
 	if (!text)
 		return 2;
-	int rc = fn(res, text, len, opts, opts_len);
+	int rc = fn(res, site, text, len, opts, opts_len);
 	free(text);
 	if (rc) {
 		fprintf(stderr, "mdpost: %s: %s\n", path, res->error ? res->error : "failed");
@@ -179,6 +214,10 @@ typedef struct rule_override {
 } rule_override;
 
 typedef struct check_ctx {
+	const mdpost_site *site;
+	const char *root;          /* the site's root, for ignore globs */
+	const char (*ignore)[256];
+	int n_ignore;
 	const char *format;
 	int strict;
 	rule_override rules[64];
@@ -202,7 +241,7 @@ static void check_file(check_ctx *c, const char *path)
 	msgpack_unpacked u;
 	md_buf opts = {0};
 	pack_opts(&opts, path, NULL);
-	int rc = call_on_file(mdpost_check, path, opts.data, opts.len, &res, &u);
+	int rc = call_on_file(mdpost_check, c->site, path, opts.data, opts.len, &res, &u);
 	md_buf_free(&opts);
 	c->files++;
 	if (rc) {
@@ -260,6 +299,23 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* .mdpost.yaml `ignore`: globs relative to the site root; `*` spans `/`. */
+static int ignored(const check_ctx *c, const char *path)
+{
+	if (!c->n_ignore || !c->root)
+		return 0;
+	char abs[PATH_MAX];
+	if (!realpath(path, abs))
+		return 0;
+	size_t rl = strlen(c->root);
+	if (strncmp(abs, c->root, rl) != 0 || abs[rl] != '/')
+		return 0;
+	for (int i = 0; i < c->n_ignore; i++)
+		if (fnmatch(c->ignore[i], abs + rl + 1, 0) == 0)
+			return 1;
+	return 0;
+}
+
 /* Walks a directory in sorted order, so output is stable. */
 static void check_path(check_ctx *c, const char *path, int depth)
 {
@@ -269,6 +325,8 @@ static void check_path(check_ctx *c, const char *path, int depth)
 		c->io_failed = 1;
 		return;
 	}
+	if (ignored(c, path))
+		return;
 	if (!S_ISDIR(st.st_mode)) {
 		check_file(c, path);
 		return;
@@ -394,19 +452,30 @@ static int cmd_check(int argc, char **argv)
 			paths[n_paths++] = argv[i];
 		}
 	}
+	mdpost_site *site = open_site(site_dir ? site_dir : n_paths ? paths[0] : ".");
+	if (!site) {
+		free(paths);
+		return 2;
+	}
+	c.site = site;
+	if (site->found) {
+		c.root = site->site.root;
+		c.ignore = (const char (*)[256])site->ignore;
+		c.n_ignore = site->n_ignore;
+	}
 	char content[4200];
 	if (n_paths == 0) {
-		md_site site;
-		if (!md_site_find(&site, site_dir ? site_dir : ".")) {
+		if (!site->found) {
 			fprintf(stderr, "mdpost: no site found here (no hugo.toml, config.toml, "
 			                "_config.yml or .mdpost.yaml in this directory or above); "
 			                "name files or use --site DIR\n");
 			free(paths);
+			mdpost_site_free(site);
 			return 2;
 		}
 		/* Reported paths stay relative to the working directory. */
 		char abs_content[4200], cwd[4096];
-		snprintf(abs_content, sizeof(abs_content), "%s/content", site.root);
+		snprintf(abs_content, sizeof(abs_content), "%s", site->content_dir);
 		if (getcwd(cwd, sizeof(cwd)) && cwd[0] == '/')
 			relative_path(content, sizeof(content), cwd, abs_content);
 		else
@@ -416,6 +485,7 @@ static int cmd_check(int argc, char **argv)
 	for (int i = 0; i < n_paths; i++)
 		check_path(&c, paths[i], 0);
 	free(paths);
+	mdpost_site_free(site);
 	if (isatty(2) || getenv("MDPOST_SUMMARY"))
 		fprintf(stderr, "mdpost: %zu files, %zu errors, %zu warnings\n",
 		        c.files, c.errors, c.warnings);
@@ -456,7 +526,10 @@ static int cmd_frontmatter(int argc, char **argv)
 		return 2;
 	mdpost_result res = {0};
 	msgpack_unpacked u;
-	if (call_on_file(mdpost_frontmatter, file, NULL, 0, &res, &u)) {
+	mdpost_site *site = open_site(file);
+	int rc = site ? call_on_file(mdpost_frontmatter, site, file, NULL, 0, &res, &u) : 2;
+	mdpost_site_free(site);
+	if (rc) {
 		mdpost_result_free(&res);
 		return 2;
 	}
@@ -470,8 +543,8 @@ static int cmd_frontmatter(int argc, char **argv)
 		fputs(strncmp(format, "none", 4) == 0 ? "{}" : "null", stdout);
 	fputs("}\n", stdout);
 	const msgpack_object *diags = get(&u.data, "diagnostics");
-	int bad = diags && diags->type == MSGPACK_OBJECT_ARRAY && diags->via.array.size > 0 &&
-	          (!fields || fields->type == MSGPACK_OBJECT_NIL);
+	int bad = strncmp(format, "none", 4) != 0 && (!fields || fields->type == MSGPACK_OBJECT_NIL) &&
+	          diags && diags->type == MSGPACK_OBJECT_ARRAY && diags->via.array.size > 0;
 	if (bad) {
 		const msgpack_object *d = &diags->via.array.ptr[0];
 		int mlen;
@@ -493,7 +566,9 @@ static int cmd_headings(int argc, char **argv)
 	msgpack_unpacked u;
 	md_buf opts = {0};
 	pack_opts(&opts, file, NULL);
-	int rc = call_on_file(mdpost_headings, file, opts.data, opts.len, &res, &u);
+	mdpost_site *site = open_site(file);
+	int rc = site ? call_on_file(mdpost_headings, site, file, opts.data, opts.len, &res, &u) : 2;
+	mdpost_site_free(site);
 	md_buf_free(&opts);
 	if (rc) {
 		mdpost_result_free(&res);
@@ -526,7 +601,9 @@ static int cmd_render(int argc, char **argv)
 	if (!text)
 		return 2;
 	mdpost_result res = {0};
-	int rc = mdpost_render(&res, text, len, NULL, 0);
+	mdpost_site *site = open_site(file);
+	int rc = site ? mdpost_render(&res, site, text, len, NULL, 0) : MDPOST_EINVAL;
+	mdpost_site_free(site);
 	free(text);
 	if (rc) {
 		fprintf(stderr, "mdpost: %s: %s\n", file, res.error ? res.error : "failed");

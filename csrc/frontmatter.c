@@ -24,11 +24,23 @@ static int consume_eol(const char *src, size_t len, size_t *pos)
 		*pos += 2;
 		return 1;
 	}
-	if (*pos < len && src[*pos] == '\n') {
-		*pos += 1;
+	if (*pos < len && (src[*pos] == '\n' || src[*pos] == '\r')) {
+		*pos += 1;  /* LF, or a lone CR (old Mac files; Hugo accepts them) */
 		return 1;
 	}
 	return 0;
+}
+
+/* The start of the line after `pos`: after LF, CRLF or a lone CR. */
+static const char *next_line(const char *src, size_t len, size_t pos)
+{
+	for (size_t i = pos; i < len; i++) {
+		if (src[i] == '\n')
+			return src + i + 1;
+		if (src[i] == '\r')
+			return src + i + 1 + (i + 1 < len && src[i + 1] == '\n');
+	}
+	return NULL;
 }
 
 /*
@@ -51,10 +63,10 @@ static int split_delimited(md_frontmatter *fm, const char *src, size_t len,
 			fm->body_start = after;
 			return 1;
 		}
-		const char *nl = memchr(src + line, '\n', len - line);
+		const char *nl = next_line(src, len, line);
 		if (!nl)
 			break;
-		line = (size_t)(nl - src) + 1;
+		line = (size_t)(nl - src);
 	}
 	md_diags_add(diags, open, open + 3, MD_SEV_ERROR, "fm-unclosed",
 	             "front matter opened with `%s` is never closed: add a line "

@@ -155,6 +155,7 @@ typedef struct md_options {
 	char preset[32];
 	char anchors[32];
 	int unsafe_html;
+	int unsafe_set;
 	int standalone;
 } md_options;
 
@@ -200,6 +201,29 @@ int md_anchor_style_parse(const char *name, md_anchor_style *style);
 void md_anchor_make(md_buf *out, const char *text, size_t len,
                     md_anchor_style style);
 
+/* Key lookup as Hugo sees keys: ASCII case-insensitive. */
+const md_entry *md_value_find(const md_value *map, const char *key, size_t n);
+size_t md_edit_distance(const char *a, size_t an, const char *b, size_t bn);
+
+/* ---- schema (schema.c) ------------------------------------------------ */
+typedef struct md_schema {
+	char *text;            /* the schema's source (values point into it) */
+	size_t len;
+	md_frontmatter doc;    /* parsed; doc.root is the schema object */
+	struct md_schema *base; /* the preset it `extends`, kept alive */
+} md_schema;
+
+/* The text of a preset schema (csrc/presets/NAME.yaml), or NULL. */
+const char *md_preset_schema(const char *name, size_t *len);
+
+/* Parses a JSON Schema written in YAML or JSON; problems go to `diags`
+ * (positions in the schema's own text). */
+int md_schema_load(md_schema *s, const char *text, size_t len, md_diags *diags);
+void md_schema_free(md_schema *s);
+/* Validates fm->root; diagnostics point into `src` (the post). */
+void md_schema_validate(const md_schema *s, const md_frontmatter *fm,
+                        const char *src, const char *zone, md_diags *diags);
+
 /* ---- site (site.c) ---------------------------------------------------- */
 typedef struct md_site {
 	char root[4096];
@@ -209,6 +233,31 @@ typedef struct md_site {
 
 /* 1 found, 0 not found. `path` may be a file or a directory. */
 int md_site_find(md_site *site, const char *path);
+
+#define MD_MAX_RULES 64
+#define MD_MAX_IGNORE 64
+
+/* The public handle: everything read once from the site's config files.
+ * Immutable after mdpost_site_open, so threads may share it. */
+struct mdpost_site {
+	md_site site;            /* root, config file, generator */
+	int found;               /* a site root was found */
+	char preset[32];         /* hugo, hugo-mainroad, jekyll, zola, none */
+	char schema_name[4200];  /* "preset hugo" or the schema file's path */
+	md_schema schema;
+	md_anchor_style anchors;
+	char timezone[64];       /* Hugo's timeZone; "" is UTC */
+	int unsafe_html;
+	char content_dir[4200];
+	struct { char code[32]; int severity; } rules[MD_MAX_RULES];
+	int n_rules;
+	char ignore[MD_MAX_IGNORE][256];
+	int n_ignore;
+	md_buf problems;         /* config problems, "file:line:col: message" lines */
+};
+
+/* The severity a site gives a rule (0 = off), or `severity` by default. */
+int md_site_rule_severity(const mdpost_site *s, const char *code, int severity);
 
 /* ---- CLI-facing helpers (exported to cli.c through the objects) ------- */
 char *md_read_file(const char *path, size_t *len, char *err, size_t errlen);

@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or a result's shape changes incompatibly. */
-#define MDPOST_ABI_VERSION 1
+#define MDPOST_ABI_VERSION 2
 
 enum {
 	MDPOST_OK = 0,
@@ -57,49 +57,76 @@ MDPOST_API const char *mdpost_version(void);
 MDPOST_API int mdpost_versions(mdpost_result *out);
 
 /*
- * Check a post. `opts` is an optional msgpack map (NULL/0 for defaults):
- *   path    (str)  the file's path, used to find the site and resolve links
- *   preset  (str)  hugo | hugo-mainroad | jekyll | zola | none
- * Result: msgpack map
+ * A site: its root and everything read once from its config files (the
+ * generator's config and .mdpost.yaml): preset and schema, heading id
+ * style, time zone, rule severities. Opening never fails because there is
+ * no site: then no preset applies and only syntax is checked. Problems in
+ * the config files are listed by mdpost_site_info, not fatal. A site is
+ * immutable once open: threads may share it. Free it with mdpost_site_free.
+ */
+typedef struct mdpost_site mdpost_site;
+
+MDPOST_API int mdpost_site_open(mdpost_site **site, mdpost_result *err,
+                                const char *path, size_t path_len);
+MDPOST_API void mdpost_site_free(mdpost_site *site);
+
+/*
+ * msgpack map: found (bool), root, generator, config, content_dir, preset,
+ * schema (its file, or "preset NAME"), anchors, timezone, unsafe (bool),
+ * problems (array of "file:line:col: message" strings).
+ */
+MDPOST_API int mdpost_site_info(mdpost_result *out, const mdpost_site *site);
+
+/*
+ * Every function below takes an optional site (NULL: no site) and an
+ * optional msgpack map of options (NULL/0 for none):
+ *   preset   (str)  use this preset instead of the site's
+ *   anchors  (str)  github | github-ascii | blackfriday instead of the site's
+ *   unsafe   (bool) render raw HTML (Hugo: markup.goldmark.renderer.unsafe)
+ *   path     (str)  the post's path (for messages)
+ */
+
+/*
+ * Check a post. Result: msgpack map
  *   frontmatter: { format = "yaml"|"toml"|"json"|"none",
  *                  range = {start_line, start_col, end_line, end_col} }
  *   diagnostics: array of { lnum, col, end_lnum, end_col,
  *                           severity = "error"|"warning"|"info"|"hint",
  *                           code, message }
+ * Severities follow the site's `rules`; rules set to off are left out.
  */
-MDPOST_API int mdpost_check(mdpost_result *out, const char *src, size_t len,
+MDPOST_API int mdpost_check(mdpost_result *out, const mdpost_site *site,
+                            const char *src, size_t len,
                             const char *opts, size_t opts_len);
 
 /*
- * The parsed front matter, typed as the generator reads it. msgpack map:
- *   format, range (as above), fields (map: key -> value, nil when the
- *   front matter has a syntax error), diagnostics (parse problems only).
+ * The parsed front matter, typed as the generator reads it: keys
+ * lower-cased, dates Hugo understands as RFC 3339 strings in the site's
+ * time zone. msgpack map: format, range (as above), fields (map, nil when
+ * the front matter has a syntax error), diagnostics (as mdpost_check).
  */
-MDPOST_API int mdpost_frontmatter(mdpost_result *out, const char *src,
-                                  size_t len, const char *opts,
-                                  size_t opts_len);
+MDPOST_API int mdpost_frontmatter(mdpost_result *out, const mdpost_site *site,
+                                  const char *src, size_t len,
+                                  const char *opts, size_t opts_len);
 
 /*
  * Headings of the body. msgpack array of { line, level, text, id,
  * end_line } where line is 0-based in the whole file and end_line the last
- * line of the heading's section. opts: anchors = github | github-ascii |
- * blackfriday.
+ * line of the heading's section.
  */
-MDPOST_API int mdpost_headings(mdpost_result *out, const char *src,
-                               size_t len, const char *opts, size_t opts_len);
+MDPOST_API int mdpost_headings(mdpost_result *out, const mdpost_site *site,
+                               const char *src, size_t len,
+                               const char *opts, size_t opts_len);
 
-/*
- * HTML of the body (front matter removed). out->data is HTML, not msgpack.
- * opts: unsafe (bool) renders raw HTML, as Hugo does with
- * markup.goldmark.renderer.unsafe = true.
- */
-MDPOST_API int mdpost_render(mdpost_result *out, const char *src, size_t len,
+/* HTML of the body (front matter removed). out->data is HTML, not msgpack. */
+MDPOST_API int mdpost_render(mdpost_result *out, const mdpost_site *site,
+                             const char *src, size_t len,
                              const char *opts, size_t opts_len);
 
 /*
- * The site that holds `path` (a file or a directory): msgpack map
- * { root, generator = "hugo"|"jekyll"|"zola"|"mdpost", config } or nil
- * when no ancestor looks like a site root.
+ * The site that holds `path` (a file or a directory), without reading its
+ * config: msgpack map { root, generator = "hugo"|"jekyll"|"zola"|"mdpost",
+ * config } or nil when no ancestor looks like a site root.
  */
 MDPOST_API int mdpost_site_find(mdpost_result *out, const char *path,
                                 size_t path_len);

@@ -255,6 +255,26 @@ static md_value *scalar_value(yp *p, yaml_event_t *ev)
 		else if (parse_float(s, n, &tmp.number))
 			kind = MD_V_FLOAT;
 	}
+	/* An explicit tag the text cannot satisfy is an error to Hugo's
+	 * decoder ("cannot decode !!str `abc` as a !!int"). */
+	if (tag) {
+		const char *want = NULL;
+		if (strcmp(tag, YAML_INT_TAG) == 0 && kind != MD_V_INT)
+			want = "!!int";
+		else if (strcmp(tag, YAML_FLOAT_TAG) == 0 && kind != MD_V_FLOAT && kind != MD_V_INT)
+			want = "!!float";
+		else if (strcmp(tag, YAML_BOOL_TAG) == 0 && kind != MD_V_BOOL)
+			want = "!!bool";
+		else if (strcmp(tag, YAML_NULL_TAG) == 0 && kind != MD_V_NULL)
+			want = "!!null";
+		if (want) {
+			md_diags_add(p->diags, start, end, MD_SEV_ERROR, "fm-syntax",
+			             "YAML: `%.*s` is tagged %s but is not one (Hugo fails "
+			             "to build this page)", (int)(n > 40 ? 40 : n), s, want);
+			p->failed = 1;
+			return NULL;
+		}
+	}
 	md_value *v = md_value_new(a, kind, start, end);
 	if (!v)
 		return NULL;
@@ -360,6 +380,12 @@ static md_value *parse_mapping(yp *p, yaml_event_t *start_ev, int depth)
 			if (!kname)
 				return p->oom = 1, NULL;
 		}
+		if (key->kind == MD_V_BOOL) {
+			/* YAML 1.1 resolves plain keys too: `y:` and `on:` are the
+			 * key "true" to Hugo. */
+			kname = key->boolean ? "true" : "false";
+			klen = key->boolean ? 4 : 5;
+		}
 		if (!key->quoted && klen == 2 && memcmp(kname, "<<", 2) == 0) {
 			if (merge_into(p, map, val))
 				return p->oom = 1, NULL;
@@ -420,6 +446,8 @@ static md_value *parse_node(yp *p, yaml_event_t *ev, int depth)
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT: {
 		md_value *v = scalar_value(p, ev);
+		if (!v && p->failed)
+			return NULL;
 		if (!v || remember_anchor(p, ev->data.scalar.anchor, v))
 			return p->oom = 1, NULL;
 		return v;

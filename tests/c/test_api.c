@@ -33,7 +33,7 @@ TEST(check_reports_zero_based_byte_positions)
 {
 	const char *src = "---\ntitle: 峰会观察: 各方\n---\n";
 	mdpost_result r = {0};
-	CHECK_INT(mdpost_check(&r, src, strlen(src), NULL, 0), 0);
+	CHECK_INT(mdpost_check(&r, NULL, src, strlen(src), NULL, 0), 0);
 	msgpack_unpacked u;
 	msgpack_object *o = unpack(&u, &r);
 	CHECK(o != NULL);
@@ -54,7 +54,7 @@ TEST(input_need_not_be_nul_terminated)
 {
 	char src[] = {'-', '-', '-', '\n', 'a', ':', ' ', '1', '\n', '-', '-', '-', '\n', 'X'};
 	mdpost_result r = {0};
-	CHECK_INT(mdpost_render(&r, src, sizeof(src), NULL, 0), 0);
+	CHECK_INT(mdpost_render(&r, NULL, src, sizeof(src), NULL, 0), 0);
 	CHECK_MEM(r.data, r.len, "<p>X</p>\n");
 	mdpost_result_free(&r);
 }
@@ -64,24 +64,24 @@ TEST(bad_options_are_an_error_with_a_message)
 	mdpost_result r = {0};
 	const char opts[] = {(char)0x81, (char)0xA7, 'a', 'n', 'c', 'h', 'o', 'r', 's',
 	                     (char)0xA1, 'x'};
-	CHECK_INT(mdpost_check(&r, "x", 1, opts, sizeof(opts)), MDPOST_EINVAL);
+	CHECK_INT(mdpost_check(&r, NULL, "x", 1, opts, sizeof(opts)), MDPOST_EINVAL);
 	CHECK(r.error && strstr(r.error, "anchors must be") != NULL);
 	CHECK(r.data == NULL);
 	mdpost_result_free(&r);
-	CHECK_INT(mdpost_check(&r, "x", 1, "\xc1", 1), MDPOST_EINVAL);
+	CHECK_INT(mdpost_check(&r, NULL, "x", 1, "\xc1", 1), MDPOST_EINVAL);
 	mdpost_result_free(&r);
 }
 
 TEST(empty_input)
 {
 	mdpost_result r = {0};
-	CHECK_INT(mdpost_check(&r, NULL, 0, NULL, 0), 0);
+	CHECK_INT(mdpost_check(&r, NULL, NULL, 0, NULL, 0), 0);
 	msgpack_unpacked u;
 	msgpack_object *o = unpack(&u, &r);
 	CHECK(o && get(o, "diagnostics")->via.array.size == 0);
 	msgpack_unpacked_destroy(&u);
 	mdpost_result_free(&r);
-	CHECK_INT(mdpost_render(&r, "", 0, NULL, 0), 0);
+	CHECK_INT(mdpost_render(&r, NULL, "", 0, NULL, 0), 0);
 	CHECK_INT(r.len, 0);
 	mdpost_result_free(&r);
 }
@@ -90,12 +90,12 @@ TEST(render_gfm_and_raw_html_policy)
 {
 	const char *src = "| a |\n|---|\n| b |\n\n<span>x</span> - [x] t\n";
 	mdpost_result r = {0};
-	CHECK_INT(mdpost_render(&r, src, strlen(src), NULL, 0), 0);
+	CHECK_INT(mdpost_render(&r, NULL, src, strlen(src), NULL, 0), 0);
 	CHECK(strstr(r.data, "<table>") != NULL);
 	CHECK(strstr(r.data, "<!-- raw HTML omitted -->") != NULL);
 	mdpost_result_free(&r);
 	const char unsafe[] = {(char)0x81, (char)0xA6, 'u', 'n', 's', 'a', 'f', 'e', (char)0xC3};
-	CHECK_INT(mdpost_render(&r, src, strlen(src), unsafe, sizeof(unsafe)), 0);
+	CHECK_INT(mdpost_render(&r, NULL, src, strlen(src), unsafe, sizeof(unsafe)), 0);
 	CHECK(strstr(r.data, "<span>x</span>") != NULL);
 	mdpost_result_free(&r);
 }
@@ -104,7 +104,7 @@ TEST(headings_sections)
 {
 	const char *src = "# A\n## B\ntext\n# A\n";
 	mdpost_result r = {0};
-	CHECK_INT(mdpost_headings(&r, src, strlen(src), NULL, 0), 0);
+	CHECK_INT(mdpost_headings(&r, NULL, src, strlen(src), NULL, 0), 0);
 	msgpack_unpacked u;
 	msgpack_object *o = unpack(&u, &r);
 	CHECK(o && o->via.array.size == 3);
