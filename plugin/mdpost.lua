@@ -17,6 +17,19 @@ end, { bang = true, desc = 'mdpost: check the front matter (! = whole site into 
 vim.keymap.set('n', '<Plug>(mdpost-check)', '<Cmd>FrontMatterCheck<CR>', { desc = 'mdpost: check this post' })
 
 local group = vim.api.nvim_create_augroup('mdpost', { clear = true })
+-- Edited site settings take effect at once: sites are re-read on demand.
+vim.api.nvim_create_autocmd('BufWritePost', {
+  group = group,
+  pattern = { '.mdpost.yaml', 'hugo.toml', 'hugo.yaml', 'hugo.json', 'config.toml',
+    'config.yaml', 'config.json', '_config.yml', '*.schema.yaml', '*.schema.json' },
+  desc = 'mdpost: re-read site settings',
+  callback = function()
+    if package.loaded['mdpost.native'] then
+      require('mdpost.native').forget_sites()
+      require('mdpost.diagnostics').refresh_all()
+    end
+  end,
+})
 vim.api.nvim_create_autocmd('FileType', {
   group = group,
   pattern = 'markdown',

@@ -24,4 +24,9 @@ function M.options(buf, cfg)
   }
 end
 
+--- The site of a buffer's post (cached by the native layer).
+function M.site(buf)
+  return require('mdpost.native').site(M.path(buf))
+end
+
 return M

@@ -38,7 +38,12 @@ function M.run(buf)
     return nil, 'buffer is gone'
   end
   local cfg = config.get(buf)
-  local ok, res, err = pcall(native.check, buffer.text(buf), buffer.options(buf, cfg))
+  local site, serr = native.site(buffer.path(buf))
+  if not site then
+    return nil, serr
+  end
+  M.report_site_problems(site)
+  local ok, res, err = pcall(native.check, buffer.text(buf), buffer.options(buf, cfg), site)
   if not ok then
     return nil, tostring(res)
   end
@@ -54,6 +59,28 @@ function M.run(buf)
     state[buf].tick = vim.api.nvim_buf_get_changedtick(buf)
   end
   return list
+end
+
+-- Problems in a site's config files are said once per site and session.
+local reported = {}
+
+function M.report_site_problems(site)
+  local problems = site.info and site.info.problems or {}
+  if #problems == 0 or reported[site.root] then
+    return
+  end
+  reported[site.root] = true
+  vim.notify('mdpost: ' .. table.concat(problems, '\nmdpost: '), vim.log.levels.WARN)
+end
+
+--- Re-checks every attached buffer (e.g. after a config file changed).
+function M.refresh_all()
+  for buf, st in pairs(state) do
+    st.tick = -1
+    if vim.api.nvim_buf_is_loaded(buf) then
+      M.run(buf)
+    end
+  end
 end
 
 local function run_if_changed(buf)

@@ -55,9 +55,17 @@ function M.check()
       file = vim.api.nvim_buf_get_name(vim.fn.bufnr('#'))
     end
     local from = file ~= '' and file or vim.fn.getcwd()
-    local site = native.site_find(from)
-    if site and site ~= vim.NIL then
-      h.ok(('%s site at %s (%s)'):format(site.generator, site.root, site.config))
+    local site, serr = native.site(from)
+    local info = site and site.info or {}
+    if not site then
+      h.error(serr)
+    elseif info.found then
+      h.ok(('%s site at %s (%s)'):format(info.generator, info.root, info.config))
+      h.info(('preset %s, schema %s, heading ids %s, timeZone %s'):format(
+        info.preset, info.schema, info.anchors, info.timezone))
+      for _, p in ipairs(info.problems or {}) do
+        h.warn(p, { 'fix the file; until then mdpost ignores that setting' })
+      end
     else
       h.info('no site around ' .. from .. ' (open a post inside a Hugo, Jekyll or Zola site)')
     end

@@ -5,17 +5,21 @@
 local M = {}
 
 -- Must equal MDPOST_ABI_VERSION in csrc/mdpost.h.
-M.ABI = 1
+M.ABI = 2
 
 local CDEF = [[
 typedef struct mdpost_result { char *data; size_t len; char *error; } mdpost_result;
+typedef struct mdpost_site mdpost_site;
 int mdpost_abi_version(void);
 const char *mdpost_version(void);
 int mdpost_versions(mdpost_result *out);
-int mdpost_check(mdpost_result *out, const char *src, size_t len, const char *opts, size_t opts_len);
-int mdpost_frontmatter(mdpost_result *out, const char *src, size_t len, const char *opts, size_t opts_len);
-int mdpost_headings(mdpost_result *out, const char *src, size_t len, const char *opts, size_t opts_len);
-int mdpost_render(mdpost_result *out, const char *src, size_t len, const char *opts, size_t opts_len);
+int mdpost_site_open(mdpost_site **site, mdpost_result *err, const char *path, size_t path_len);
+void mdpost_site_free(mdpost_site *site);
+int mdpost_site_info(mdpost_result *out, const mdpost_site *site);
+int mdpost_check(mdpost_result *out, const mdpost_site *site, const char *src, size_t len, const char *opts, size_t opts_len);
+int mdpost_frontmatter(mdpost_result *out, const mdpost_site *site, const char *src, size_t len, const char *opts, size_t opts_len);
+int mdpost_headings(mdpost_result *out, const mdpost_site *site, const char *src, size_t len, const char *opts, size_t opts_len);
+int mdpost_render(mdpost_result *out, const mdpost_site *site, const char *src, size_t len, const char *opts, size_t opts_len);
 int mdpost_site_find(mdpost_result *out, const char *path, size_t path_len);
 void mdpost_result_free(mdpost_result *r);
 ]]
@@ -138,27 +142,28 @@ local function decode(data, err)
   return v
 end
 
-local function text_call(name, text, opts)
+local function text_call(name, text, opts, site)
   local o, olen = encode_opts(opts)
-  return call(name, text, #text, o, olen)
+  return call(name, site and site.ptr or nil, text, #text, o, olen)
 end
 
---- Diagnostics and front matter summary of a post's text.
-function M.check(text, opts)
-  return decode(text_call('mdpost_check', text, opts))
+--- Diagnostics and front matter summary of a post's text. `site` is a
+--- value from M.site() or nil.
+function M.check(text, opts, site)
+  return decode(text_call('mdpost_check', text, opts, site))
 end
 
-function M.frontmatter(text, opts)
-  return decode(text_call('mdpost_frontmatter', text, opts))
+function M.frontmatter(text, opts, site)
+  return decode(text_call('mdpost_frontmatter', text, opts, site))
 end
 
-function M.headings(text, opts)
-  return decode(text_call('mdpost_headings', text, opts))
+function M.headings(text, opts, site)
+  return decode(text_call('mdpost_headings', text, opts, site))
 end
 
 --- HTML of the body (a string).
-function M.render(text, opts)
-  return text_call('mdpost_render', text, opts)
+function M.render(text, opts, site)
+  return text_call('mdpost_render', text, opts, site)
 end
 
 function M.versions()
@@ -168,6 +173,43 @@ end
 --- {root, generator, config} of the site holding path, or vim.NIL.
 function M.site_find(path)
   return decode(call('mdpost_site_find', path, #path))
+end
+
+-- Open sites by root: their config files are read once, not per keystroke.
+local sites = {}
+
+--- The site around `path` as { ptr, info }, opened once and cached; nil
+--- and a reason when the library is unavailable. A path outside any site
+--- gives a site without root (only syntax is checked there).
+function M.site(path)
+  local l, err = M.load()
+  if not l then
+    return nil, err
+  end
+  local found = path and M.site_find(path) or nil
+  local root = (type(found) == 'table' and found.root) or ''
+  if sites[root] then
+    return sites[root]
+  end
+  local ffi = require('ffi')
+  local pp = ffi.new('mdpost_site*[1]')
+  local res = ffi.new('mdpost_result[1]')
+  local rc = l.mdpost_site_open(pp, res, root, #root)
+  local msg = rc ~= 0 and res[0].error ~= nil and ffi.string(res[0].error) or nil
+  l.mdpost_result_free(res)
+  if rc ~= 0 then
+    return nil, msg or ('cannot open the site (' .. tonumber(rc) .. ')')
+  end
+  local ptr = ffi.gc(pp[0], l.mdpost_site_free)
+  local info = decode(call('mdpost_site_info', ptr)) or {}
+  local site = { ptr = ptr, info = info, root = root }
+  sites[root] = site
+  return site
+end
+
+--- Forgets opened sites (after their config files changed).
+function M.forget_sites()
+  sites = {}
 end
 
 return M

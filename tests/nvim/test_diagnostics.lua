@@ -26,9 +26,14 @@ T.test('opening a post shows its front matter problems', function()
   T.wait(2000, function()
     return #vim.diagnostic.get(0, { namespace = ns }) > 0
   end, 'diagnostics')
-  -- `toc` given twice: the second one, line 25 (1-based), is reported.
-  T.eq(summary(0), { '24:0-24:3 fm-duplicate-key' })
-  local d = vim.diagnostic.get(0, { namespace = ns })[1]
+  -- examples/site/DEFECTS.md: `tags` as a string (line 11), the typo
+  -- `autorbox` (16), `toc` given twice (the second, line 25), under the
+  -- hugo-mainroad preset chosen by examples/site/.mdpost.yaml.
+  T.eq(summary(0), { '10:6-10:18 fm-type', '15:0-15:8 fm-unknown-key', '24:0-24:3 fm-duplicate-key' })
+  local d = vim.diagnostic.get(0, { namespace = ns, severity = vim.diagnostic.severity.WARN })[1]
+  T.eq(d.code, 'fm-unknown-key')
+  T.matches(d.message, 'did you mean `authorbox`')
+  d = vim.diagnostic.get(0, { namespace = ns, lnum = 24 })[1]
   T.eq(d.source, 'mdpost')
   T.eq(d.severity, vim.diagnostic.severity.ERROR)
   T.eq(checksum(path), before, 'the file is untouched')
@@ -105,5 +110,43 @@ T.test(':FrontMatterCheck! checks the whole site into quickfix', function()
     got[#got + 1] = ('%s:%d:%d'):format(vim.fn.fnamemodify(vim.fn.bufname(item.bufnr), ':t'), item.lnum, item.col)
   end
   table.sort(got)
-  T.eq(got, { 'broken-front-matter.md:2:20', 'index.md:25:1' })
+  T.eq(got, { 'broken-front-matter.md:2:20', 'index.md:11:7', 'index.md:16:1', 'index.md:25:1',
+    'second-post.md:3:7' })
+end)
+
+local function write(path, lines)
+  vim.fn.mkdir(vim.fn.fnamemodify(path, ':h'), 'p')
+  vim.fn.writefile(lines, path)
+end
+
+T.test('site settings: problems said once, edits to .mdpost.yaml take effect', function()
+  local root = vim.fn.tempname()
+  write(root .. '/hugo.toml', { 'title = "t"' })
+  write(root .. '/.mdpost.yaml', { 'preset: nope' })
+  write(root .. '/content/a.md', { '---', 'title: t', 'thumbnial: x.png', '---', 'body' })
+  require('mdpost.native').forget_sites()
+  local notes = T.notifications(function()
+    vim.cmd('edit ' .. root .. '/content/a.md')
+    T.wait(2000, function()
+      return require('mdpost.diagnostics').attached(vim.api.nvim_get_current_buf())
+    end, 'attach')
+    vim.cmd('FrontMatterCheck')
+  end)
+  local warned = vim.tbl_filter(function(n)
+    return n.msg:find('preset must be', 1, true) ~= nil
+  end, notes)
+  T.eq(#warned, 1, 'one warning for the bad preset')
+  T.matches(warned[1].msg, '%.mdpost%.yaml:1:9: preset must be hugo')
+  -- The bad preset is ignored: the site is Hugo's, so `thumbnial` is a near
+  -- miss of nothing in the hugo preset and nothing is reported.
+  T.eq(summary(0), {})
+  -- Choose Mainroad in .mdpost.yaml and write it: the post is re-checked.
+  local post = vim.api.nvim_get_current_buf()
+  vim.cmd('split ' .. root .. '/.mdpost.yaml')
+  vim.api.nvim_buf_set_lines(0, 0, -1, true, { 'preset: hugo-mainroad' })
+  vim.cmd('write')
+  T.wait(2000, function()
+    return #summary(post) == 1
+  end, 're-check after writing .mdpost.yaml')
+  T.eq(summary(post), { '2:0-2:9 fm-unknown-key' })
 end)
