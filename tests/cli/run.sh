@@ -45,7 +45,10 @@ site=examples/site/content
 
 expect "check site text" 1 "$(want <<'EOT'
 examples/site/content/posts/broken-front-matter.md:2:20: error: YAML: mapping values are not allowed in this context — a value that contains `: ` must be quoted [fm-syntax]
+examples/site/content/posts/paris-ai-summit/index.md:11:7: error: `tags` is a single string, not a list: Hugo makes it one term ("人工智能") and themes that loop over `tags` (Mainroad's range .Params.tags) fail to build — write tags: [人工智能] [fm-type]
+examples/site/content/posts/paris-ai-summit/index.md:16:1: warning: unknown key `autorbox` — did you mean `authorbox`? Hugo keeps it as a custom param, so `authorbox` stays unset [fm-unknown-key]
 examples/site/content/posts/paris-ai-summit/index.md:25:1: error: `toc` is given twice; Hugo silently keeps this last value and drops the first [fm-duplicate-key]
+examples/site/content/posts/second-post.md:3:7: error: `date: "2025/02/14 09:30:00"` is not a date Hugo can read: it silently drops it and the page gets 0001-01-01 — write "2025-02-14 09:30:00" [fm-date]
 EOT
 )" "$mdpost" check $site
 
@@ -64,10 +67,12 @@ expect "--site DIR" 1 - "$mdpost" check --site examples/site
 expect "--rule off silences a code" 1 - "$mdpost" check --rule fm-duplicate-key=off $site
 expect_grep "only the syntax error is left" '^examples/site/content/posts/broken-front-matter.md:2:20: error' out
 expect "--rule to warning: exit 0" 0 "$(want <<'EOT'
+examples/site/content/posts/paris-ai-summit/index.md:11:7: warning: `tags` is a single string, not a list: Hugo makes it one term ("人工智能") and themes that loop over `tags` (Mainroad's range .Params.tags) fail to build — write tags: [人工智能] [fm-type]
+examples/site/content/posts/paris-ai-summit/index.md:16:1: warning: unknown key `autorbox` — did you mean `authorbox`? Hugo keeps it as a custom param, so `authorbox` stays unset [fm-unknown-key]
 examples/site/content/posts/paris-ai-summit/index.md:25:1: warning: `toc` is given twice; Hugo silently keeps this last value and drops the first [fm-duplicate-key]
 EOT
-)" "$mdpost" check --rule fm-duplicate-key=warning $site/posts/paris-ai-summit/index.md
-expect "--strict fails on warnings" 1 - "$mdpost" check --strict --rule fm-duplicate-key=warning $site/posts/paris-ai-summit/index.md
+)" "$mdpost" check --rule fm-duplicate-key=warning --rule fm-type=warning $site/posts/paris-ai-summit/index.md
+expect "--strict fails on warnings" 1 - "$mdpost" check --strict --rule fm-duplicate-key=warning --rule fm-type=warning $site/posts/paris-ai-summit/index.md
 expect "clean file: exit 0, no output" 0 "$(want </dev/null)" "$mdpost" check tests/fixtures/frontmatter/yaml-valid-cjk.md
 
 expect "TOML and JSON positions" 1 "$(want <<'EOT'
@@ -79,6 +84,29 @@ tests/fixtures/frontmatter/yaml-unclosed.md:1:1: error: front matter opened with
 EOT
 )" "$mdpost" check tests/fixtures/frontmatter/json-trailing-comma.md tests/fixtures/frontmatter/toml-duplicate.md \
 	tests/fixtures/frontmatter/toml-empty-value.md tests/fixtures/frontmatter/yaml-tab.md tests/fixtures/frontmatter/yaml-unclosed.md
+
+sh_site=tests/fixtures/sites/shanghai/content/posts
+expect "frontmatter: dates in the site's timeZone, keys lower-cased, Title wins" 0 "$(want <<'EOT'
+{"format":"yaml","fields":{"date":"2025-02-12T19:13:10+08:00","lastmod":"2025-02-13T08:00:00Z","publishdate":"1970-08-23T09:03:32Z","expirydate":"2026-02-12T00:00:00+08:00","sidebar":"left","title":"Other"}}
+EOT
+)" "$mdpost" frontmatter $sh_site/a.md
+expect "frontmatter: TOML native dates" 0 "$(want <<'EOT'
+{"format":"toml","fields":{"title":"TOML","date":"2025-02-12T19:13:10+08:00","lastmod":"2025-02-13T00:00:00+08:00","tags":["a","b"],"params":{"sidebar":"right"}}}
+EOT
+)" "$mdpost" frontmatter $sh_site/b.md
+expect "check: Unix-seconds date and a case collision" 1 "$(want <<'EOT'
+tests/fixtures/sites/shanghai/content/posts/a.md:5:14: error: `publishDate: 20250212` is a number: Hugo reads it as Unix seconds, 1970-08-23T09:03:32Z — write a date such as 2025-02-12 or 2025-02-12 19:13:10 [fm-date]
+tests/fixtures/sites/shanghai/content/posts/a.md:8:1: error: `Title` and `title` are one key to Hugo, which lower-cases keys; it keeps the value of `Title` [fm-duplicate-key]
+EOT
+)" "$mdpost" check $sh_site/a.md
+expect ".mdpost.yaml: schema, rules and ignore" 1 "$(want <<'EOT'
+tests/fixtures/sites/custom/content/posts/p.md:1:1: error: required key `author` is missing [fm-required]
+tests/fixtures/sites/custom/content/posts/p.md:3:1: error: unknown key `titel` — did you mean `title`? Hugo keeps it as a custom param, so `title` stays unset [fm-unknown-key]
+EOT
+)" bash -o pipefail -c "cd tests/fixtures/sites/custom && '$mdpost' check | sed 's|^content/|tests/fixtures/sites/custom/content/|'"
+expect "bad .mdpost.yaml: warnings, and the checks still run" 0 "$(want </dev/null)" "$mdpost" check --site tests/fixtures/sites/badconfig
+expect_grep "names the file, line and column" 'warning: .*/badconfig/\.mdpost\.yaml:1:9: preset must be hugo' err
+expect_grep "bad severity" 'warning: .*/badconfig/\.mdpost\.yaml:3:12: a rule.s severity is' err
 
 expect "frontmatter JSON" 0 "$(want <<'EOT'
 {"format":"yaml","fields":{"title":"标题","tags":["科技","AI"]}}
