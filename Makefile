@@ -8,6 +8,8 @@ PKG_CONFIG ?= pkg-config
 NVIM ?= nvim
 CFLAGS ?= -O2 -g
 BUILD ?= build
+# The project's shared/ (gen_site.py for tests and benchmarks).
+SHARED ?= ../shared
 
 YAML_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags yaml-0.1 2>/dev/null)
 YAML_LIBS ?= $(shell $(PKG_CONFIG) --libs yaml-0.1 2>/dev/null)
@@ -123,6 +125,7 @@ test-c: all $(C_TESTS:%=$(BUILD)/tests/%)
 test-cli: all
 	@bash tests/cli/run.sh $(BUILD)/mdpost
 	@python3 tests/cli/hugo_truth.py $(BUILD)/mdpost
+	@GEN_SITE=$(SHARED)/bench/gen_site.py python3 tests/cli/gen_site_fm.py $(BUILD)/mdpost
 
 test-nvim: all
 	@NVIM="$(NVIM)" bash tests/nvim/run.sh
@@ -150,7 +153,6 @@ demo:
 
 # ---- benchmarks (numbers go to bench/RESULTS.md) ---------------------------
 BENCH_SITE := $(BUILD)/bench/site-200
-SHARED ?= ../shared
 
 $(BUILD)/bench-frontmatter: bench/frontmatter.c $(ALL_OBJS)
 	@mkdir -p $(@D)

@@ -213,11 +213,14 @@ typedef struct rule_override {
 	int severity;  /* 0 = off */
 } rule_override;
 
+#define MAX_SITES 64
+
 typedef struct check_ctx {
-	const mdpost_site *site;
-	const char *root;          /* the site's root, for ignore globs */
-	const char (*ignore)[256];
-	int n_ignore;
+	mdpost_site *fixed;        /* --site: one site for every file */
+	struct { char root[4096]; mdpost_site *site; } sites[MAX_SITES];
+	int n_sites;
+	char last_dir[4096];       /* files of one directory share a site */
+	mdpost_site *last_site;
 	const char *format;
 	int strict;
 	rule_override rules[64];
@@ -235,13 +238,51 @@ static int severity_from(const char *s, size_t n)
 	return -1;
 }
 
+/* The site of a file: --site, or the one around it, each opened once. */
+static mdpost_site *site_for(check_ctx *c, const char *path)
+{
+	if (c->fixed)
+		return c->fixed;
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if (c->last_site && strcmp(dir, c->last_dir) == 0)
+		return c->last_site;
+	md_site found;
+	const char *root = md_site_find(&found, path) ? found.root : "";
+	mdpost_site *site = NULL;
+	for (int i = 0; i < c->n_sites && !site; i++)
+		if (strcmp(c->sites[i].root, root) == 0)
+			site = c->sites[i].site;
+	if (!site) {
+		site = open_site(root[0] ? root : path);
+		if (!site)
+			return NULL;
+		if (c->n_sites == MAX_SITES) {  /* rare: forget the oldest */
+			mdpost_site_free(c->sites[0].site);
+			memmove(&c->sites[0], &c->sites[1], sizeof(c->sites[0]) * (MAX_SITES - 1));
+			c->n_sites--;
+		}
+		snprintf(c->sites[c->n_sites].root, sizeof(c->sites[0].root), "%s", root);
+		c->sites[c->n_sites++].site = site;
+	}
+	snprintf(c->last_dir, sizeof(c->last_dir), "%s", dir);
+	c->last_site = site;
+	return site;
+}
+
 static void check_file(check_ctx *c, const char *path)
 {
 	mdpost_result res = {0};
 	msgpack_unpacked u;
 	md_buf opts = {0};
 	pack_opts(&opts, path, NULL);
-	int rc = call_on_file(mdpost_check, c->site, path, opts.data, opts.len, &res, &u);
+	mdpost_site *site = site_for(c, path);
+	int rc = site ? call_on_file(mdpost_check, site, path, opts.data, opts.len, &res, &u) : 2;
 	md_buf_free(&opts);
 	c->files++;
 	if (rc) {
@@ -300,18 +341,20 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* .mdpost.yaml `ignore`: globs relative to the site root; `*` spans `/`. */
-static int ignored(const check_ctx *c, const char *path)
+static int ignored(check_ctx *c, const char *path)
 {
-	if (!c->n_ignore || !c->root)
+	const mdpost_site *site = site_for(c, path);
+	if (!site || !site->found || !site->n_ignore)
 		return 0;
 	char abs[PATH_MAX];
 	if (!realpath(path, abs))
 		return 0;
-	size_t rl = strlen(c->root);
-	if (strncmp(abs, c->root, rl) != 0 || abs[rl] != '/')
+	const char *root = site->site.root;
+	size_t rl = strlen(root);
+	if (strncmp(abs, root, rl) != 0 || abs[rl] != '/')
 		return 0;
-	for (int i = 0; i < c->n_ignore; i++)
-		if (fnmatch(c->ignore[i], abs + rl + 1, 0) == 0)
+	for (int i = 0; i < site->n_ignore; i++)
+		if (fnmatch(site->ignore[i], abs + rl + 1, 0) == 0)
 			return 1;
 	return 0;
 }
@@ -452,16 +495,14 @@ static int cmd_check(int argc, char **argv)
 			paths[n_paths++] = argv[i];
 		}
 	}
-	mdpost_site *site = open_site(site_dir ? site_dir : n_paths ? paths[0] : ".");
-	if (!site) {
-		free(paths);
-		return 2;
-	}
-	c.site = site;
-	if (site->found) {
-		c.root = site->site.root;
-		c.ignore = (const char (*)[256])site->ignore;
-		c.n_ignore = site->n_ignore;
+	mdpost_site *site = NULL;
+	if (site_dir || n_paths == 0) {
+		site = open_site(site_dir ? site_dir : ".");
+		if (!site) {
+			free(paths);
+			return 2;
+		}
+		c.fixed = site;
 	}
 	char content[4200];
 	if (n_paths == 0) {
@@ -486,6 +527,8 @@ static int cmd_check(int argc, char **argv)
 		check_path(&c, paths[i], 0);
 	free(paths);
 	mdpost_site_free(site);
+	for (int i = 0; i < c.n_sites; i++)
+		mdpost_site_free(c.sites[i].site);
 	if (isatty(2) || getenv("MDPOST_SUMMARY"))
 		fprintf(stderr, "mdpost: %zu files, %zu errors, %zu warnings\n",
 		        c.files, c.errors, c.warnings);

@@ -42,6 +42,8 @@ typedef struct md_lines {
 } md_lines;
 
 int md_lines_init(md_lines *l, const char *src, size_t len);
+/* The 1-based line holding byte `off` (for messages; linear, keep it rare). */
+size_t md_line_of(const char *src, size_t off);
 void md_lines_pos(const md_lines *l, size_t off, size_t *line, size_t *col);
 void md_lines_free(md_lines *l);
 

@@ -157,11 +157,15 @@ static md_value *parse_object(jp *p, int depth)
 		md_entry *dup = md_value_set(p->arena, obj, key, klen, kstart, kend, v, &oom);
 		if (oom)
 			return NULL;
-		if (dup)
+		if (dup) {
 			md_diags_add(p->diags, kstart, kend, MD_SEV_ERROR,
 			             "fm-duplicate-key",
-			             "`%.*s` is given twice; Hugo silently keeps this "
-			             "last value and drops the first", (int)klen, key);
+			             "`%.*s` is given twice (first on line %zu); Hugo silently "
+			             "keeps this last value and drops the first", (int)klen, key,
+			             md_line_of(p->src, dup->key_start));
+			dup->key_start = kstart;  /* the entry now holds this value */
+			dup->key_end = kend;
+		}
 		if (obj->weight > MD_MAX_NODES) {
 			jfail(p, kstart, "too many values");
 			return NULL;

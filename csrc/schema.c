@@ -559,27 +559,10 @@ static void check_object(vctx *c, const md_value *schema, const md_value *v)
 	const md_value *req = sget(schema, "required");
 	const md_value *addl = sget(schema, "additionalProperties");
 	int closed = addl && addl->kind == MD_V_BOOL && !addl->boolean;
+	/* Keys a typo was meant to be: their "missing" is that typo's news. */
+	const md_entry *typo_targets[16];
+	int n_typo_targets = 0;
 
-	if (req && req->kind == MD_V_ARRAY) {
-		for (size_t i = 0; i < req->n_items; i++) {
-			const md_value *r = req->items[i];
-			if (r->kind != MD_V_STRING)
-				continue;
-			const md_entry *e = md_value_find(v, r->str, r->str_len);
-			if (!e) {
-				size_t at = v == c->fm->root ? c->fm->start : v->start;
-				size_t end = v == c->fm->root ? at + (c->fm->format == MD_FM_JSON ? 1 : 3) : at;
-				md_diags_add(c->diags, at, end, MD_SEV_ERROR, "fm-required",
-				             "required key `%.*s` is missing", (int)r->str_len, r->str);
-			} else if (empty_value(e->value)) {
-				const md_value *ev = e->value;
-				size_t s = ev->end > ev->start ? ev->start : e->key_start;
-				size_t t = ev->end > ev->start ? ev->end : e->key_end;
-				md_diags_add(c->diags, s, t, MD_SEV_ERROR, "fm-required",
-				             "`%.*s` is required but empty", (int)e->key_len, e->key);
-			}
-		}
-	}
 	for (size_t i = 0; i < v->n_entries; i++) {
 		const md_entry *e = &v->entries[i];
 		const md_entry *p = md_value_find(props, e->key, e->key_len);
@@ -599,23 +582,58 @@ static void check_object(vctx *c, const md_value *schema, const md_value *v)
 				best_d = d, best = &props->entries[j];
 		}
 		int typo = best && near_miss(e->key, e->key_len, best->key, best->key_len);
+		if (typo && n_typo_targets < 16)
+			typo_targets[n_typo_targets++] = best;
 		if (typo && closed)
 			md_diags_add(c->diags, e->key_start, e->key_end, MD_SEV_WARNING,
 			             "fm-unknown-key", "unknown key `%.*s` — did you mean `%.*s`?",
 			             (int)e->key_len, e->key, (int)best->key_len, best->key);
-		else if (typo)
-			md_diags_add(c->diags, e->key_start, e->key_end, MD_SEV_WARNING,
-			             "fm-unknown-key",
+		else if (typo) {
+			/* A typo of a required key that is then missing is an error. */
+			int required = 0;
+			for (size_t r = 0; req && req->kind == MD_V_ARRAY && r < req->n_items; r++)
+				required |= req->items[r]->kind == MD_V_STRING &&
+				            key_eq(req->items[r]->str, req->items[r]->str_len, best->key, best->key_len);
+			required = required && !md_value_find(v, best->key, best->key_len);
+			md_diags_add(c->diags, e->key_start, e->key_end,
+			             required ? MD_SEV_ERROR : MD_SEV_WARNING, "fm-unknown-key",
 			             "unknown key `%.*s` — did you mean `%.*s`? Hugo keeps it "
-			             "as a custom param, so `%.*s` stays unset",
+			             "as a custom param, so `%.*s` stays unset%s",
 			             (int)e->key_len, e->key, (int)best->key_len, best->key,
-			             (int)best->key_len, best->key);
+			             (int)best->key_len, best->key,
+			             required ? " (and it is required)" : "");
+		}
 		else if (closed)
 			md_diags_add(c->diags, e->key_start, e->key_end, MD_SEV_WARNING,
 			             "fm-unknown-key", "unknown key `%.*s`%s%.*s%s",
 			             (int)e->key_len, e->key, best && best_d <= 3 ? " (closest: `" : "",
 			             best && best_d <= 3 ? (int)best->key_len : 0,
 			             best && best_d <= 3 ? best->key : "", best && best_d <= 3 ? "`)" : "");
+	}
+	if (req && req->kind == MD_V_ARRAY) {
+		for (size_t i = 0; i < req->n_items; i++) {
+			const md_value *r = req->items[i];
+			if (r->kind != MD_V_STRING)
+				continue;
+			const md_entry *e = md_value_find(v, r->str, r->str_len);
+			int typoed = 0;
+			for (int t = 0; t < n_typo_targets; t++)
+				typoed |= key_eq(typo_targets[t]->key, typo_targets[t]->key_len, r->str, r->str_len);
+			if (!e && typoed)
+				continue;
+			if (!e) {
+				size_t at = v == c->fm->root ? c->fm->start : v->start;
+				size_t end = v == c->fm->root ? at + (c->fm->format == MD_FM_JSON ? 1 : 3) : at;
+				md_diags_add(c->diags, at, end, MD_SEV_ERROR, "fm-required",
+				             "required key `%.*s` is missing", (int)r->str_len, r->str);
+			} else if (empty_value(e->value)) {
+				const md_value *ev = e->value;
+				size_t s = ev->end > ev->start ? ev->start : e->key_start;
+				size_t t = ev->end > ev->start ? ev->end : e->key_end;
+				md_diags_add(c->diags, s, t, MD_SEV_ERROR, "fm-required",
+				             "`%.*s` is required but empty", (int)e->key_len, e->key);
+			}
+		}
 	}
 }
 

@@ -200,8 +200,12 @@ static void read_generator_config(mdpost_site *s)
 		copy_string(dir, sizeof(dir), path_get(root, "contentDir"));
 		if (dir[0])
 			snprintf(s->content_dir, sizeof(s->content_dir), "%s/%s", s->site.root, dir);
-		snprintf(s->preset, sizeof(s->preset), "%s",
-		         mentions_mainroad(path_get(root, "theme")) ? "hugo-mainroad" : "hugo");
+		/* Mainroad by name, or by its site params (sidebar + widgets),
+		 * which sites that vendor the theme under another name keep. */
+		const md_value *params = path_get(root, "params");
+		int mainroad = mentions_mainroad(path_get(root, "theme")) ||
+		               (md_value_find(params, "widgets", 7) && md_value_find(params, "sidebar", 7));
+		snprintf(s->preset, sizeof(s->preset), "%s", mainroad ? "hugo-mainroad" : "hugo");
 	} else if (strcmp(s->site.generator, "jekyll") == 0) {
 		snprintf(s->preset, sizeof(s->preset), "jekyll");
 	} else if (strcmp(s->site.generator, "zola") == 0) {

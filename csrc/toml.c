@@ -5,6 +5,7 @@
  * defined twice is an error (Hugo's TOML decoder fails the build on it).
  */
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tree_sitter/api.h>
@@ -308,11 +309,14 @@ static md_entry *find_entry(md_value *map, const keyseg *k)
 	return NULL;
 }
 
-static void duplicate(tp *p, const keyseg *k, const char *what)
+static void duplicate(tp *p, const keyseg *k, const char *what, const md_entry *first)
 {
+	char where[48] = "";
+	if (first)
+		snprintf(where, sizeof(where), " (first on line %zu)", md_line_of(p->src, first->key_start));
 	md_diags_add(p->diags, k->start, k->end, MD_SEV_ERROR, "fm-duplicate-key",
-	             "`%.*s` is %s; Hugo fails to build this page (toml: key "
-	             "%.*s is already defined)", (int)k->len, k->name, what,
+	             "`%.*s` is %s%s; Hugo fails to build this page (toml: key "
+	             "%.*s is already defined)", (int)k->len, k->name, what, where,
 	             (int)k->len, k->name);
 	p->failed = 1;
 }
@@ -345,7 +349,7 @@ static md_value *descend(tp *p, md_value *table, keyseg *segs, size_t n, size_t 
 		if (v->kind == MD_V_ARRAY && (v->flags & ARRAY_OF_TABLES) && v->n_items)
 			v = v->items[v->n_items - 1];
 		if (v->kind != MD_V_MAP || (v->flags & TABLE_INLINE)) {
-			duplicate(p, &segs[i], "already a value, not a table");
+			duplicate(p, &segs[i], "already a value, not a table", e);
 			return NULL;
 		}
 		table = v;
@@ -383,8 +387,9 @@ static int insert_pair(tp *p, md_value *table, TSNode pair, int depth)
 	md_value *parent = descend(p, table, segs, n - 1, nstart(p, key));
 	if (!parent)
 		return -1;
-	if (find_entry(parent, &segs[n - 1])) {
-		duplicate(p, &segs[n - 1], "already defined");
+	const md_entry *first = find_entry(parent, &segs[n - 1]);
+	if (first) {
+		duplicate(p, &segs[n - 1], "already defined", first);
 		return -1;
 	}
 	md_value *v = convert(p, val, depth + 1);
@@ -528,7 +533,7 @@ static md_value *open_table(tp *p, md_value *root, TSNode header, int array)
 	if (array) {
 		md_value *arr = e ? e->value : NULL;
 		if (arr && !(arr->kind == MD_V_ARRAY && (arr->flags & ARRAY_OF_TABLES))) {
-			duplicate(p, &segs[n - 1], "already defined as something else");
+			duplicate(p, &segs[n - 1], "already defined as something else", e);
 			return NULL;
 		}
 		if (!arr) {
@@ -548,7 +553,7 @@ static md_value *open_table(tp *p, md_value *root, TSNode header, int array)
 	if (e) {
 		md_value *t = e->value;
 		if (t->kind != MD_V_MAP || (t->flags & (TABLE_DEFINED | TABLE_INLINE))) {
-			duplicate(p, &segs[n - 1], "defined twice");
+			duplicate(p, &segs[n - 1], "defined twice", e);
 			return NULL;
 		}
 		t->flags = TABLE_DEFINED;

@@ -148,6 +148,14 @@ void md_lines_free(md_lines *l)
 	memset(l, 0, sizeof(*l));
 }
 
+size_t md_line_of(const char *src, size_t off)
+{
+	size_t line = 1;
+	for (size_t i = 0; i < off; i++)
+		line += src[i] == '\n';
+	return line;
+}
+
 /* ---- diagnostics ------------------------------------------------------- */
 
 void md_diags_add(md_diags *d, size_t start, size_t end, int severity,

@@ -399,9 +399,11 @@ static md_value *parse_mapping(yp *p, yaml_event_t *start_ev, int depth)
 		if (dup) {
 			md_diags_add(p->diags, kstart, key->end, MD_SEV_ERROR,
 			             "fm-duplicate-key",
-			             "`%.*s` is given twice; Hugo silently keeps this "
-			             "last value and drops the first",
-			             (int)klen, kname);
+			             "`%.*s` is given twice (first on line %zu); Hugo silently "
+			             "keeps this last value and drops the first",
+			             (int)klen, kname, md_line_of(p->src, dup->key_start));
+			dup->key_start = kstart;  /* the entry now holds this value */
+			dup->key_end = key->end;
 		}
 		if (too_heavy(p, map))
 			return NULL;

@@ -17,7 +17,7 @@ Prints "hugo-truth: N passed, N failed" (one test a case).
 import json, os, re, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-MDPOST = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "mdpost")
+MDPOST = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(ROOT, "build", "mdpost")
 CASES = os.path.join(ROOT, "tests", "fixtures", "hugo-truth", "cases.json")
 
 # Failures that are not the front matter's: the site config, or the body.

@@ -47,7 +47,7 @@ expect "check site text" 1 "$(want <<'EOT'
 examples/site/content/posts/broken-front-matter.md:2:20: error: YAML: mapping values are not allowed in this context — a value that contains `: ` must be quoted [fm-syntax]
 examples/site/content/posts/paris-ai-summit/index.md:11:7: error: `tags` is a single string, not a list: Hugo makes it one term ("人工智能") and themes that loop over `tags` (Mainroad's range .Params.tags) fail to build — write tags: [人工智能] [fm-type]
 examples/site/content/posts/paris-ai-summit/index.md:16:1: warning: unknown key `autorbox` — did you mean `authorbox`? Hugo keeps it as a custom param, so `authorbox` stays unset [fm-unknown-key]
-examples/site/content/posts/paris-ai-summit/index.md:25:1: error: `toc` is given twice; Hugo silently keeps this last value and drops the first [fm-duplicate-key]
+examples/site/content/posts/paris-ai-summit/index.md:25:1: error: `toc` is given twice (first on line 18); Hugo silently keeps this last value and drops the first [fm-duplicate-key]
 examples/site/content/posts/second-post.md:3:7: error: `date: "2025/02/14 09:30:00"` is not a date Hugo can read: it silently drops it and the page gets 0001-01-01 — write "2025-02-14 09:30:00" [fm-date]
 EOT
 )" "$mdpost" check $site
@@ -69,7 +69,7 @@ expect_grep "only the syntax error is left" '^examples/site/content/posts/broken
 expect "--rule to warning: exit 0" 0 "$(want <<'EOT'
 examples/site/content/posts/paris-ai-summit/index.md:11:7: warning: `tags` is a single string, not a list: Hugo makes it one term ("人工智能") and themes that loop over `tags` (Mainroad's range .Params.tags) fail to build — write tags: [人工智能] [fm-type]
 examples/site/content/posts/paris-ai-summit/index.md:16:1: warning: unknown key `autorbox` — did you mean `authorbox`? Hugo keeps it as a custom param, so `authorbox` stays unset [fm-unknown-key]
-examples/site/content/posts/paris-ai-summit/index.md:25:1: warning: `toc` is given twice; Hugo silently keeps this last value and drops the first [fm-duplicate-key]
+examples/site/content/posts/paris-ai-summit/index.md:25:1: warning: `toc` is given twice (first on line 18); Hugo silently keeps this last value and drops the first [fm-duplicate-key]
 EOT
 )" "$mdpost" check --rule fm-duplicate-key=warning --rule fm-type=warning $site/posts/paris-ai-summit/index.md
 expect "--strict fails on warnings" 1 - "$mdpost" check --strict --rule fm-duplicate-key=warning --rule fm-type=warning $site/posts/paris-ai-summit/index.md
@@ -77,7 +77,7 @@ expect "clean file: exit 0, no output" 0 "$(want </dev/null)" "$mdpost" check te
 
 expect "TOML and JSON positions" 1 "$(want <<'EOT'
 tests/fixtures/frontmatter/json-trailing-comma.md:3:16: error: JSON: trailing comma before `]` [fm-syntax]
-tests/fixtures/frontmatter/toml-duplicate.md:3:1: error: `title` is already defined; Hugo fails to build this page (toml: key title is already defined) [fm-duplicate-key]
+tests/fixtures/frontmatter/toml-duplicate.md:3:1: error: `title` is already defined (first on line 2); Hugo fails to build this page (toml: key title is already defined) [fm-duplicate-key]
 tests/fixtures/frontmatter/toml-empty-value.md:3:1: error: TOML: `date` needs a value after `=` (strings in quotes) [fm-syntax]
 tests/fixtures/frontmatter/yaml-tab.md:4:1: error: YAML: found character that cannot start any token — YAML is indented with spaces, never tabs [fm-syntax]
 tests/fixtures/frontmatter/yaml-unclosed.md:1:1: error: front matter opened with `---` is never closed: add a line `---` after the last key (Hugo fails to build this page) [fm-unclosed]
@@ -149,6 +149,10 @@ expect "missing file: exit 2" 2 - "$mdpost" check /nonexistent/post.md
 expect_grep "names the file" '/nonexistent/post.md' err
 expect "no site: exit 2" 2 - sh -c "cd / && '$mdpost' check"
 expect_grep "explains" 'no site found' err
+
+expect "a custom-site file keeps its schema beside another site's file" 1 - \
+	"$mdpost" check --format jsonl tests/fixtures/frontmatter/yaml-valid-cjk.md tests/fixtures/sites/custom/content/posts/p.md
+expect_grep "custom schema applied to its own file" '"file":"tests/fixtures/sites/custom/content/posts/p.md","line":1,"col":1,.*"code":"fm-required"' out
 
 echo "cli: $passed passed, $failed failed"
 [ $failed -eq 0 ]
