@@ -40,14 +40,16 @@ TS_TOML_SHA256 := b3a7834caf2e5266d09fc5df0b166a665412b9688b86ac02ab172c48bdab7e
 TS_TOML_TGZ ?=
 GRAMMARS := build/grammars
 
-WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter
+# Paths are bounded by PATH_MAX: truncation warnings on them are noise.
+WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wno-format-truncation
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(WARN)
 DEP_CFLAGS = $(YAML_CFLAGS) $(CMARK_CFLAGS) $(MSGPACK_CFLAGS) $(CURL_CFLAGS) $(TS_CFLAGS)
 LIBS = $(YAML_LIBS) $(CMARK_LIBS) $(MSGPACK_LIBS) $(CURL_LIBS) -lpthread -lm
 
-CORE := util frontmatter yaml toml json schema dates markdown anchors render pack api site
+CORE := util frontmatter yaml toml json schema dates markdown anchors links index render pack api site
 CORE_OBJS = $(CORE:%=$(BUILD)/obj/%.o)
 GRAMMAR_OBJS = $(BUILD)/obj/ts-markdown-parser.o $(BUILD)/obj/ts-markdown-scanner.o \
+               $(BUILD)/obj/ts-inline-parser.o $(BUILD)/obj/ts-inline-scanner.o \
                $(BUILD)/obj/ts-toml-parser.o $(BUILD)/obj/ts-toml-scanner.o
 ALL_OBJS = $(CORE_OBJS) $(BUILD)/obj/presets.o $(GRAMMAR_OBJS)
 PRESETS := $(sort $(wildcard csrc/presets/*.yaml))
@@ -87,6 +89,11 @@ $(BUILD)/obj/ts-markdown-%.o: $(GRAMMARS)/markdown/.stamp
 	$(CC) $(GRAMMAR_CFLAGS) $(EXTRA_CFLAGS) -I$(GRAMMARS)/markdown/tree-sitter-markdown/src \
 	  -c $(GRAMMARS)/markdown/tree-sitter-markdown/src/$*.c -o $@
 
+$(BUILD)/obj/ts-inline-%.o: $(GRAMMARS)/markdown/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(GRAMMAR_CFLAGS) $(EXTRA_CFLAGS) -I$(GRAMMARS)/markdown/tree-sitter-markdown-inline/src \
+	  -c $(GRAMMARS)/markdown/tree-sitter-markdown-inline/src/$*.c -o $@
+
 $(BUILD)/obj/ts-toml-%.o: $(GRAMMARS)/toml/.stamp
 	@mkdir -p $(@D)
 	$(CC) $(GRAMMAR_CFLAGS) $(EXTRA_CFLAGS) -I$(GRAMMARS)/toml/src -c $(GRAMMARS)/toml/src/$*.c -o $@
@@ -125,7 +132,7 @@ test-c: all $(C_TESTS:%=$(BUILD)/tests/%)
 test-cli: all
 	@bash tests/cli/run.sh $(BUILD)/mdpost
 	@python3 tests/cli/hugo_truth.py $(BUILD)/mdpost
-	@GEN_SITE=$(SHARED)/bench/gen_site.py python3 tests/cli/gen_site_fm.py $(BUILD)/mdpost
+	@GEN_SITE=$(SHARED)/bench/gen_site.py python3 tests/cli/gen_site.py $(BUILD)/mdpost
 
 test-nvim: all
 	@NVIM="$(NVIM)" bash tests/nvim/run.sh

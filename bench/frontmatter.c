@@ -52,7 +52,7 @@ int main(int argc, char **argv)
 		double best = 1e9;
 		for (int r = 0; r < rounds; r++) {
 			double t0 = now();
-			if (mdpost_check(&res, site, text, cut, NULL, 0) == 0 && r == 0)
+			if (mdpost_check(&res, site, NULL, text, cut, NULL, 0) == 0 && r == 0)
 				diags += res.len > 16;
 			double t = now() - t0;
 			mdpost_result_free(&res);

@@ -1,4 +1,6 @@
 /* The public entry points of mdpost.h: decode options, run, pack results. */
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,6 +135,10 @@ typedef struct post {
 	md_schema preset;      /* loaded when opts name another preset */
 	int hugo;              /* Hugo's rules apply (keys lower-cased, dates) */
 	const char *zone;
+	char *page_path;       /* in the content dir, when the post is there */
+	char *page_url;
+	md_doc doc;            /* the body: headings and links */
+	int have_doc;
 } post;
 
 static int all_lower(const char *s, size_t n)
@@ -204,7 +210,36 @@ static void check_case_collisions(post *p, const md_value *map, int depth)
 	}
 }
 
-static int post_analyze(post *p, const mdpost_site *site, const md_options *o,
+/* Where the post sits in the site: its content path and URL, when its
+ * file is inside the content dir. */
+static void place_post(post *p, const mdpost_site *site, const md_options *o)
+{
+	if (!site || !site->found || !o->path[0])
+		return;
+	char abs[PATH_MAX];
+	if (!realpath(o->path, abs)) {
+		/* A new, unsaved file: its directory may exist. */
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof(dir), "%s", o->path);
+		char *slash = strrchr(dir, '/');
+		if (!slash)
+			return;
+		*slash = '\0';
+		char rdir[PATH_MAX];
+		if (!realpath(dir, rdir))
+			return;
+		snprintf(abs, sizeof(abs), "%s/%s", rdir, slash + 1);
+	}
+	size_t cl = strlen(site->content_dir);
+	if (strncmp(abs, site->content_dir, cl) != 0 || abs[cl] != '/')
+		return;
+	p->page_path = strdup(abs + cl + 1);
+	if (p->page_path)
+		p->page_url = md_page_url(site, p->page_path, p->fm.root);
+}
+
+static int post_analyze(post *p, const mdpost_site *site, const mdpost_index *index,
+                        int links, struct msgpack_packer *list, const md_options *o,
                         const char *src, size_t len)
 {
 	memset(p, 0, sizeof(*p));
@@ -232,6 +267,20 @@ static int post_analyze(post *p, const mdpost_site *site, const md_options *o,
 			check_case_collisions(p, p->fm.root, 0);
 		md_schema_validate(p->schema, &p->fm, src, p->zone, &p->diags);
 	}
+	if (links) {
+		place_post(p, site, o);
+		md_anchor_style style = site ? site->anchors : MD_ANCHOR_GITHUB;
+		if (o->anchors[0])
+			md_anchor_style_parse(o->anchors, &style);
+		rc = md_doc_parse(&p->doc, src, len, p->fm.body_start, style, site && site->unsafe_html);
+		if (rc)
+			return rc;
+		p->have_doc = 1;
+		rc = md_links_run(&p->doc, src, site, index, p->page_path, p->page_url, &p->diags, list,
+		                  &p->lines);
+		if (rc)
+			return rc;
+	}
 	if (p->diags.oom)
 		return MDPOST_ENOMEM;
 	/* The site's severities; rules turned off are dropped. */
@@ -256,17 +305,21 @@ static void post_free(post *p)
 	md_diags_free(&p->diags);
 	md_lines_free(&p->lines);
 	md_schema_free(&p->preset);
+	free(p->page_path);
+	free(p->page_url);
+	if (p->have_doc)
+		md_doc_free(&p->doc);
 }
 
-int mdpost_check(mdpost_result *out, const mdpost_site *site, const char *src,
-                 size_t len, const char *opts, size_t opts_len)
+int mdpost_check(mdpost_result *out, const mdpost_site *site, const mdpost_index *index,
+                 const char *src, size_t len, const char *opts, size_t opts_len)
 {
 	int rc = check_input(out, src, len);
 	md_options o;
 	if (rc || (rc = md_options_parse(&o, opts, opts_len, out)))
 		return rc;
 	post p;
-	if ((rc = post_analyze(&p, site, &o, src ? src : "", len))) {
+	if ((rc = post_analyze(&p, site, index, 1, NULL, &o, src ? src : "", len))) {
 		post_free(&p);
 		return failed(out, rc);
 	}
@@ -392,7 +445,7 @@ int mdpost_frontmatter(mdpost_result *out, const mdpost_site *site, const char *
 	if (rc || (rc = md_options_parse(&o, opts, opts_len, out)))
 		return rc;
 	post p;
-	if ((rc = post_analyze(&p, site, &o, src ? src : "", len))) {
+	if ((rc = post_analyze(&p, site, NULL, 0, NULL, &o, src ? src : "", len))) {
 		post_free(&p);
 		return failed(out, rc);
 	}
@@ -405,6 +458,26 @@ int mdpost_frontmatter(mdpost_result *out, const mdpost_site *site, const char *
 	pack_fields(&pk, &p, p.fm.root, 0);
 	md_pack_cstr(&pk, "diagnostics");
 	md_pack_diags(&pk, &p.lines, &p.diags);
+	post_free(&p);
+	return md_buf_to_result(&b, out);
+}
+
+int mdpost_links(mdpost_result *out, const mdpost_site *site, const mdpost_index *index,
+                 const char *src, size_t len, const char *opts, size_t opts_len)
+{
+	int rc = check_input(out, src, len);
+	md_options o;
+	if (rc || (rc = md_options_parse(&o, opts, opts_len, out)))
+		return rc;
+	md_buf b = {0};
+	msgpack_packer pk;
+	msgpack_packer_init(&pk, &b, md_pack_buf_write);
+	post p;
+	if ((rc = post_analyze(&p, site, index, 1, &pk, &o, src ? src : "", len))) {
+		post_free(&p);
+		md_buf_free(&b);
+		return failed(out, rc);
+	}
 	post_free(&p);
 	return md_buf_to_result(&b, out);
 }
@@ -452,6 +525,77 @@ int mdpost_headings(mdpost_result *out, const mdpost_site *site, const char *src
 		md_pack_cstr(&pk, h.v[i].id);
 	}
 	md_headings_free(&h);
+	return md_buf_to_result(&b, out);
+}
+
+int mdpost_folds(mdpost_result *out, const mdpost_site *site, const char *src,
+                 size_t len, const char *opts, size_t opts_len)
+{
+	int rc = check_input(out, src, len);
+	md_options o;
+	if (rc || (rc = md_options_parse(&o, opts, opts_len, out)))
+		return rc;
+	src = src ? src : "";
+	md_frontmatter fm;
+	md_diags d = {0};
+	rc = md_frontmatter_parse(&fm, src, len, &d);
+	size_t body = fm.body_start;
+	md_headings h = {0};
+	md_lines lines = {0};
+	if (!rc)
+		rc = md_headings_collect(&h, src, len, body, "github");
+	if (!rc && md_lines_init(&lines, src, len))
+		rc = MDPOST_ENOMEM;
+	if (rc) {
+		md_frontmatter_free(&fm);
+		md_diags_free(&d);
+		md_headings_free(&h);
+		return failed(out, rc);
+	}
+	/* Lines as the editor counts them: a final newline ends the last one. */
+	size_t n = lines.n;
+	if (n > 1 && lines.starts[n - 1] == len)
+		n--;
+	size_t fm_first = 0, fm_last = 0;
+	int has_fm = fm.format != MD_FM_NONE && fm.end > fm.start;
+	if (has_fm) {
+		size_t col;
+		md_lines_pos(&lines, fm.start, &fm_first, &col);
+		md_lines_pos(&lines, fm.end > 0 ? fm.end - 1 : 0, &fm_last, &col);
+	}
+	md_buf b = {0};
+	msgpack_packer pk;
+	msgpack_packer_init(&pk, &b, md_pack_buf_write);
+	msgpack_pack_array(&pk, n);
+	/* Posts often start at ##: the top heading level present folds at 1,
+	 * or Vim would open one level-1 fold over the whole body. */
+	int top = 6;
+	for (size_t i = 0; i < h.n; i++)
+		if (h.v[i].level < top)
+			top = h.v[i].level;
+	size_t next = 0;
+	int level = 0;
+	char tmp[8];
+	for (size_t line = 0; line < n; line++) {
+		if (has_fm && line >= fm_first && line <= fm_last) {
+			md_pack_cstr(&pk, line == fm_first ? ">1" : "1");
+			continue;
+		}
+		while (next < h.n && h.v[next].line < line)
+			next++;
+		if (next < h.n && h.v[next].line == line) {
+			level = h.v[next].level - top + 1;
+			snprintf(tmp, sizeof(tmp), ">%d", level);
+			md_pack_cstr(&pk, tmp);
+		} else {
+			snprintf(tmp, sizeof(tmp), "%d", level);
+			md_pack_cstr(&pk, tmp);
+		}
+	}
+	md_frontmatter_free(&fm);
+	md_diags_free(&d);
+	md_headings_free(&h);
+	md_lines_free(&lines);
 	return md_buf_to_result(&b, out);
 }
 

@@ -133,6 +133,8 @@ static char *slurp(const char *path, size_t *len)
 
 typedef int (*api_fn)(mdpost_result *, const mdpost_site *, const char *, size_t,
                       const char *, size_t);
+typedef int (*index_fn)(mdpost_result *, const mdpost_site *, const mdpost_index *,
+                        const char *, size_t, const char *, size_t);
 
 /* Opens the site around `path`; its config problems go to stderr once. */
 static mdpost_site *open_site(const char *path)
@@ -165,16 +167,19 @@ static mdpost_site *open_site(const char *path)
 	return site;
 }
 
-/* Runs an API call on a file and unpacks its msgpack result. */
-static int call_on_file(api_fn fn, const mdpost_site *site, const char *path,
-                        const char *opts, size_t opts_len,
-                        mdpost_result *res, msgpack_unpacked *u)
+/* Runs an API call on a file and unpacks its msgpack result. One of `fn`
+ * (no index) or `ifn` (with the site's index) is given. */
+static int call_on_file_(api_fn fn, index_fn ifn, const mdpost_site *site,
+                         const mdpost_index *index, const char *path,
+                         const char *opts, size_t opts_len,
+                         mdpost_result *res, msgpack_unpacked *u)
 {
 	size_t len;
 	char *text = slurp(path, &len);
 	if (!text)
 		return 2;
-	int rc = fn(res, site, text, len, opts, opts_len);
+	int rc = fn ? fn(res, site, text, len, opts, opts_len)
+	            : ifn(res, site, index, text, len, opts, opts_len);
 	free(text);
 	if (rc) {
 		fprintf(stderr, "mdpost: %s: %s\n", path, res->error ? res->error : "failed");
@@ -189,6 +194,11 @@ static int call_on_file(api_fn fn, const mdpost_site *site, const char *path,
 	}
 	return 0;
 }
+
+#define call_on_file(fn, site, index, path, opts, len, res, u) \
+	call_on_file_(NULL, fn, site, index, path, opts, len, res, u)
+#define call_plain(fn, site, path, opts, len, res, u) \
+	call_on_file_(fn, NULL, site, NULL, path, opts, len, res, u)
 
 /* Options as a msgpack map: {path = ..., anchors = ...}, each optional. */
 static void pack_opts(md_buf *b, const char *path, const char *anchors)
@@ -217,7 +227,9 @@ typedef struct rule_override {
 
 typedef struct check_ctx {
 	mdpost_site *fixed;        /* --site: one site for every file */
-	struct { char root[4096]; mdpost_site *site; } sites[MAX_SITES];
+	struct { char root[4096]; mdpost_site *site; mdpost_index *index; } sites[MAX_SITES];
+	mdpost_index *fixed_index;
+	mdpost_index *last_index;
 	int n_sites;
 	char last_dir[4096];       /* files of one directory share a site */
 	mdpost_site *last_site;
@@ -238,11 +250,29 @@ static int severity_from(const char *s, size_t n)
 	return -1;
 }
 
-/* The site of a file: --site, or the one around it, each opened once. */
-static mdpost_site *site_for(check_ctx *c, const char *path)
+/* The index of a site, built once (in the foreground: the CLI waits). */
+static mdpost_index *index_of(mdpost_site *site)
 {
-	if (c->fixed)
+	if (!site->found)
+		return NULL;
+	mdpost_index *x = NULL;
+	mdpost_result err = {0};
+	if (mdpost_index_new(&x, &err, site, 0)) {
+		fprintf(stderr, "mdpost: warning: cannot index %s: %s\n", site->site.root,
+		        err.error ? err.error : "failed");
+		mdpost_result_free(&err);
+		return NULL;
+	}
+	return x;
+}
+
+/* The site of a file: --site, or the one around it, each opened once. */
+static mdpost_site *site_for(check_ctx *c, const char *path, mdpost_index **index)
+{
+	if (c->fixed) {
+		*index = c->fixed_index;
 		return c->fixed;
+	}
 	char dir[4096];
 	snprintf(dir, sizeof(dir), "%s", path);
 	char *slash = strrchr(dir, '/');
@@ -250,29 +280,36 @@ static mdpost_site *site_for(check_ctx *c, const char *path)
 		*slash = '\0';
 	else
 		snprintf(dir, sizeof(dir), ".");
-	if (c->last_site && strcmp(dir, c->last_dir) == 0)
+	if (c->last_site && strcmp(dir, c->last_dir) == 0) {
+		*index = c->last_index;
 		return c->last_site;
+	}
 	md_site found;
 	const char *root = md_site_find(&found, path) ? found.root : "";
-	mdpost_site *site = NULL;
-	for (int i = 0; i < c->n_sites && !site; i++)
+	int slot = -1;
+	for (int i = 0; i < c->n_sites && slot < 0; i++)
 		if (strcmp(c->sites[i].root, root) == 0)
-			site = c->sites[i].site;
-	if (!site) {
-		site = open_site(root[0] ? root : path);
+			slot = i;
+	if (slot < 0) {
+		mdpost_site *site = open_site(root[0] ? root : path);
 		if (!site)
 			return NULL;
 		if (c->n_sites == MAX_SITES) {  /* rare: forget the oldest */
+			mdpost_index_free(c->sites[0].index);
 			mdpost_site_free(c->sites[0].site);
 			memmove(&c->sites[0], &c->sites[1], sizeof(c->sites[0]) * (MAX_SITES - 1));
 			c->n_sites--;
 		}
-		snprintf(c->sites[c->n_sites].root, sizeof(c->sites[0].root), "%s", root);
-		c->sites[c->n_sites++].site = site;
+		slot = c->n_sites++;
+		snprintf(c->sites[slot].root, sizeof(c->sites[0].root), "%s", root);
+		c->sites[slot].site = site;
+		c->sites[slot].index = index_of(site);
 	}
 	snprintf(c->last_dir, sizeof(c->last_dir), "%s", dir);
-	c->last_site = site;
-	return site;
+	c->last_site = c->sites[slot].site;
+	c->last_index = c->sites[slot].index;
+	*index = c->last_index;
+	return c->last_site;
 }
 
 static void check_file(check_ctx *c, const char *path)
@@ -281,8 +318,9 @@ static void check_file(check_ctx *c, const char *path)
 	msgpack_unpacked u;
 	md_buf opts = {0};
 	pack_opts(&opts, path, NULL);
-	mdpost_site *site = site_for(c, path);
-	int rc = site ? call_on_file(mdpost_check, site, path, opts.data, opts.len, &res, &u) : 2;
+	mdpost_index *index = NULL;
+	mdpost_site *site = site_for(c, path, &index);
+	int rc = site ? call_on_file(mdpost_check, site, index, path, opts.data, opts.len, &res, &u) : 2;
 	md_buf_free(&opts);
 	c->files++;
 	if (rc) {
@@ -343,7 +381,8 @@ static int cmp_str(const void *a, const void *b)
 /* .mdpost.yaml `ignore`: globs relative to the site root; `*` spans `/`. */
 static int ignored(check_ctx *c, const char *path)
 {
-	const mdpost_site *site = site_for(c, path);
+	mdpost_index *index;
+	const mdpost_site *site = site_for(c, path, &index);
 	if (!site || !site->found || !site->n_ignore)
 		return 0;
 	char abs[PATH_MAX];
@@ -503,6 +542,7 @@ static int cmd_check(int argc, char **argv)
 			return 2;
 		}
 		c.fixed = site;
+		c.fixed_index = index_of(site);
 	}
 	char content[4200];
 	if (n_paths == 0) {
@@ -526,9 +566,12 @@ static int cmd_check(int argc, char **argv)
 	for (int i = 0; i < n_paths; i++)
 		check_path(&c, paths[i], 0);
 	free(paths);
+	mdpost_index_free(c.fixed_index);
 	mdpost_site_free(site);
-	for (int i = 0; i < c.n_sites; i++)
+	for (int i = 0; i < c.n_sites; i++) {
+		mdpost_index_free(c.sites[i].index);
 		mdpost_site_free(c.sites[i].site);
+	}
 	if (isatty(2) || getenv("MDPOST_SUMMARY"))
 		fprintf(stderr, "mdpost: %zu files, %zu errors, %zu warnings\n",
 		        c.files, c.errors, c.warnings);
@@ -570,7 +613,7 @@ static int cmd_frontmatter(int argc, char **argv)
 	mdpost_result res = {0};
 	msgpack_unpacked u;
 	mdpost_site *site = open_site(file);
-	int rc = site ? call_on_file(mdpost_frontmatter, site, file, NULL, 0, &res, &u) : 2;
+	int rc = site ? call_plain(mdpost_frontmatter, site, file, NULL, 0, &res, &u) : 2;
 	mdpost_site_free(site);
 	if (rc) {
 		mdpost_result_free(&res);
@@ -610,7 +653,7 @@ static int cmd_headings(int argc, char **argv)
 	md_buf opts = {0};
 	pack_opts(&opts, file, NULL);
 	mdpost_site *site = open_site(file);
-	int rc = site ? call_on_file(mdpost_headings, site, file, opts.data, opts.len, &res, &u) : 2;
+	int rc = site ? call_plain(mdpost_headings, site, file, opts.data, opts.len, &res, &u) : 2;
 	mdpost_site_free(site);
 	md_buf_free(&opts);
 	if (rc) {

@@ -47,6 +47,24 @@ size_t md_line_of(const char *src, size_t off);
 void md_lines_pos(const md_lines *l, size_t off, size_t *line, size_t *col);
 void md_lines_free(md_lines *l);
 
+/* ---- string set (keys copied; an optional value pointer each) ------- */
+typedef struct md_strset_slot {
+	char *key;
+	size_t len;
+	uint64_t hash;
+	void *value;
+} md_strset_slot;
+
+typedef struct md_strset {
+	md_strset_slot *slots;
+	size_t n, cap;
+} md_strset;
+
+int md_strset_put(md_strset *s, const char *key, size_t n, void *value);
+int md_strset_has(const md_strset *s, const char *key, size_t n);
+void *md_strset_get(const md_strset *s, const char *key, size_t n, int *found);
+void md_strset_free(md_strset *s);
+
 /* ---- diagnostics ------------------------------------------------------ */
 enum { MD_SEV_ERROR = 1, MD_SEV_WARNING, MD_SEV_INFO, MD_SEV_HINT };
 
@@ -198,6 +216,44 @@ void md_headings_free(md_headings *h);
 typedef enum md_anchor_style {
 	MD_ANCHOR_GITHUB, MD_ANCHOR_GITHUB_ASCII, MD_ANCHOR_BLACKFRIDAY
 } md_anchor_style;
+
+/* ---- a parsed body: headings and links (markdown.c) ------------------ */
+typedef enum md_link_kind {
+	MD_LINK_INLINE,      /* [text](target) */
+	MD_LINK_IMAGE,       /* ![alt](target) */
+	MD_LINK_REFERENCE,   /* [text][label], [label][], ![alt][label] */
+	MD_LINK_SHORTCUT,    /* [label]: a link only when the label is defined */
+	MD_LINK_DEFINITION,  /* [label]: target */
+	MD_LINK_AUTOLINK,    /* <https://...> */
+	MD_LINK_HTML,        /* href= / src= in raw HTML (when it renders) */
+	MD_LINK_REF,         /* {{< ref "..." >}} */
+	MD_LINK_RELREF,      /* {{< relref "..." >}} */
+	MD_LINK_FIGURE       /* {{< figure src="..." >}} */
+} md_link_kind;
+
+typedef struct md_link {
+	md_link_kind kind;
+	size_t start, end;   /* the target's bytes in the source (label for references) */
+	char *target;        /* escapes resolved */
+	size_t target_len;
+	char *label;         /* references and definitions: normalized label */
+	int image;
+} md_link;
+
+typedef struct md_doc {
+	md_headings headings;
+	md_link *links;
+	size_t n_links, cap_links;
+	md_strset ids;       /* every id the page's headings get */
+	size_t body_start;
+	int raw_html;        /* raw HTML renders (Hugo: goldmark unsafe) */
+} md_doc;
+
+int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
+                 md_anchor_style style, int raw_html);
+void md_doc_free(md_doc *d);
+
+
 int md_anchor_style_parse(const char *name, md_anchor_style *style);
 /* Appends the anchor for heading text `text` to `out`. */
 void md_anchor_make(md_buf *out, const char *text, size_t len,
@@ -237,6 +293,7 @@ typedef struct md_site {
 int md_site_find(md_site *site, const char *path);
 
 #define MD_MAX_RULES 64
+#define MD_MAX_DIRS 8
 #define MD_MAX_IGNORE 64
 
 /* The public handle: everything read once from the site's config files.
@@ -256,7 +313,36 @@ struct mdpost_site {
 	char ignore[MD_MAX_IGNORE][256];
 	int n_ignore;
 	md_buf problems;         /* config problems, "file:line:col: message" lines */
+	char static_dirs[MD_MAX_DIRS][4200];
+	int n_static_dirs;
+	char taxonomies[16][64]; /* plural names: tags, categories */
+	int n_taxonomies;
+	struct { char section[64]; char pattern[256]; } permalinks[16];
+	int n_permalinks;
 };
+
+/* ---- site index (index.c) ----------------------------------------------- */
+typedef struct md_page {
+	char *path;      /* in the content dir: posts/foo.md, posts/bar/index.md */
+	char *url;       /* published at: /posts/foo/ */
+	int leaf, branch;
+	md_strset ids;   /* its headings' ids */
+} md_page;
+
+char *md_page_url(const mdpost_site *site, const char *path, const md_value *fm);
+const md_page *md_index_url(const mdpost_index *x, const char *url, size_t n);
+int md_index_file(const mdpost_index *x, const char *url, size_t n);
+int md_index_dir(const mdpost_index *x, const char *url, size_t n);
+const md_page *md_index_path(const mdpost_index *x, const char *path, size_t n, int *ambiguous);
+const md_page *md_index_nearest(const mdpost_index *x, const char *url, size_t n);
+int md_index_render_hook(const mdpost_index *x);
+
+/* ---- link checks (links.c) ------------------------------------------------ */
+struct msgpack_packer;
+const char *md_link_kind_name(md_link_kind k);
+int md_links_run(const md_doc *doc, const char *src, const mdpost_site *site,
+                 const mdpost_index *idx, const char *page_path, const char *page_url,
+                 md_diags *diags, struct msgpack_packer *list, const md_lines *lines);
 
 /* The severity a site gives a rule (0 = off), or `severity` by default. */
 int md_site_rule_severity(const mdpost_site *s, const char *code, int severity);

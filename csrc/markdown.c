@@ -10,6 +10,8 @@
 
 #include "internal.h"
 
+static int node_is(TSNode n, const char *type);
+
 const TSLanguage *tree_sitter_markdown(void);
 
 static int node_is(TSNode n, const char *type) { return strcmp(ts_node_type(n), type) == 0; }
@@ -156,6 +158,45 @@ static int dedupe_ids(md_headings *h)
 	return 0;
 }
 
+/* Headings from a block tree already parsed from src[body_start..]. */
+static int headings_from_tree(md_headings *h, TSTree *tree, const char *src, size_t len,
+                              size_t body_start, md_anchor_style style)
+{
+	memset(h, 0, sizeof(*h));
+	md_lines lines;
+	if (md_lines_init(&lines, src, len))
+		return MDPOST_ENOMEM;
+	walk w = {src, body_start, h, &lines, style, 0};
+	visit(&w, ts_tree_root_node(tree));
+	int rc = (w.oom || dedupe_ids(h)) ? MDPOST_ENOMEM : MDPOST_OK;
+	if (!rc)
+		close_sections(h, &lines);
+	md_lines_free(&lines);
+	if (rc)
+		md_headings_free(h);
+	return rc;
+}
+
+static TSTree *parse_blocks(TSParser **parser, const char *src, size_t len, size_t body_start,
+                            int *rc)
+{
+	*rc = MDPOST_OK;
+	if (len - body_start > UINT32_MAX) {
+		*rc = MDPOST_ETOOBIG;
+		return NULL;
+	}
+	*parser = ts_parser_new();
+	if (!*parser || !ts_parser_set_language(*parser, tree_sitter_markdown())) {
+		*rc = *parser ? MDPOST_EINTERNAL : MDPOST_ENOMEM;
+		return NULL;
+	}
+	TSTree *tree = ts_parser_parse_string(*parser, NULL, src + body_start,
+	                                      (uint32_t)(len - body_start));
+	if (!tree)
+		*rc = MDPOST_ENOMEM;
+	return tree;
+}
+
 int md_headings_collect(md_headings *h, const char *src, size_t len,
                         size_t body_start, const char *anchor_style)
 {
@@ -163,37 +204,437 @@ int md_headings_collect(md_headings *h, const char *src, size_t len,
 	md_anchor_style style = MD_ANCHOR_GITHUB;
 	if (anchor_style && *anchor_style && md_anchor_style_parse(anchor_style, &style))
 		return MDPOST_EINVAL;
-	if (len - body_start > UINT32_MAX)
-		return MDPOST_ETOOBIG;
-	md_lines lines;
-	if (md_lines_init(&lines, src, len))
-		return MDPOST_ENOMEM;
-	TSParser *parser = ts_parser_new();
-	if (!parser || !ts_parser_set_language(parser, tree_sitter_markdown())) {
-		if (parser)
-			ts_parser_delete(parser);
-		md_lines_free(&lines);
-		return parser ? MDPOST_EINTERNAL : MDPOST_ENOMEM;
-	}
-	TSTree *tree = ts_parser_parse_string(parser, NULL, src + body_start,
-	                                      (uint32_t)(len - body_start));
-	int rc = MDPOST_OK;
-	if (!tree) {
-		rc = MDPOST_ENOMEM;
-	} else {
-		walk w = {src, body_start, h, &lines, style, 0};
-		visit(&w, ts_tree_root_node(tree));
-		if (w.oom || dedupe_ids(h))
-			rc = MDPOST_ENOMEM;
-		else
-			close_sections(h, &lines);
+	TSParser *parser = NULL;
+	int rc;
+	TSTree *tree = parse_blocks(&parser, src, len, body_start, &rc);
+	if (tree) {
+		rc = headings_from_tree(h, tree, src, len, body_start, style);
 		ts_tree_delete(tree);
 	}
-	ts_parser_delete(parser);
-	md_lines_free(&lines);
-	if (rc)
-		md_headings_free(h);
+	if (parser)
+		ts_parser_delete(parser);
 	return rc;
+}
+
+/* ---- links -------------------------------------------------------------- */
+
+const TSLanguage *tree_sitter_markdown_inline(void);
+
+static int push_link(md_doc *d, md_link_kind kind, size_t start, size_t end,
+                     const char *target, size_t tlen, const char *label, size_t llen,
+                     int image)
+{
+	if (d->n_links == d->cap_links) {
+		size_t cap = d->cap_links ? d->cap_links * 2 : 32;
+		md_link *v = realloc(d->links, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		d->links = v;
+		d->cap_links = cap;
+	}
+	md_link *l = &d->links[d->n_links];
+	memset(l, 0, sizeof(*l));
+	l->kind = kind;
+	l->start = start;
+	l->end = end;
+	l->image = image;
+	l->target = malloc(tlen + 1);
+	if (!l->target)
+		return -1;
+	/* Backslash escapes and the few entities that occur in URLs. */
+	size_t o = 0;
+	for (size_t i = 0; i < tlen; i++) {
+		if (target[i] == '\\' && i + 1 < tlen && strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", target[i + 1])) {
+			l->target[o++] = target[++i];
+		} else if (target[i] == '&' && tlen - i >= 5 && memcmp(target + i, "&amp;", 5) == 0) {
+			l->target[o++] = '&';
+			i += 4;
+		} else {
+			l->target[o++] = target[i];
+		}
+	}
+	l->target[o] = '\0';
+	l->target_len = o;
+	if (label) {
+		/* Labels match case-insensitively with white space collapsed. */
+		l->label = malloc(llen + 1);
+		if (!l->label) {
+			free(l->target);
+			return -1;
+		}
+		size_t k = 0;
+		int space = 0;
+		for (size_t i = 0; i < llen; i++) {
+			char c = label[i];
+			if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+				space = k > 0;
+				continue;
+			}
+			if (space)
+				l->label[k++] = ' ';
+			space = 0;
+			l->label[k++] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+		}
+		l->label[k] = '\0';
+	}
+	d->n_links++;
+	return 0;
+}
+
+typedef struct lwalk {
+	md_doc *d;
+	const char *src;   /* whole source */
+	size_t base;       /* offset of the parsed text in src */
+	int oom;
+} lwalk;
+
+static size_t nst(lwalk *w, TSNode n) { return w->base + ts_node_start_byte(n); }
+static size_t nen(lwalk *w, TSNode n) { return w->base + ts_node_end_byte(n); }
+
+static TSNode child_of_type(TSNode n, const char *type)
+{
+	uint32_t c = ts_node_named_child_count(n);
+	for (uint32_t i = 0; i < c; i++) {
+		TSNode ch = ts_node_named_child(n, i);
+		if (node_is(ch, type))
+			return ch;
+	}
+	TSNode null = {{0}, NULL, NULL};
+	return null;
+}
+
+/* The destination's span without the <...> some authors wrap it in. */
+static void dest_span(lwalk *w, TSNode dest, size_t *s, size_t *e)
+{
+	*s = nst(w, dest);
+	*e = nen(w, dest);
+	if (*e - *s >= 2 && w->src[*s] == '<' && w->src[*e - 1] == '>') {
+		(*s)++;
+		(*e)--;
+	}
+}
+
+/* The inside of [ ] of a link text or label node. */
+static void bracket_inside(lwalk *w, TSNode n, size_t *s, size_t *e)
+{
+	*s = nst(w, n);
+	*e = nen(w, n);
+	if (*e > *s && w->src[*s] == '[')
+		(*s)++;
+	if (*e > *s && w->src[*e - 1] == ']')
+		(*e)--;
+}
+
+/* href="..." and src="..." inside raw HTML. */
+static void html_links(lwalk *w, size_t s, size_t e)
+{
+	const char *t = w->src;
+	for (size_t i = s; i + 4 < e; i++) {
+		size_t nlen = 0;
+		if (strncasecmp(t + i, "href", 4) == 0)
+			nlen = 4;
+		else if (strncasecmp(t + i, "src", 3) == 0)
+			nlen = 3;
+		if (!nlen || (i > s && !(t[i - 1] == ' ' || t[i - 1] == '\t' || t[i - 1] == '\n')))
+			continue;
+		size_t j = i + nlen;
+		while (j < e && (t[j] == ' ' || t[j] == '\t'))
+			j++;
+		if (j >= e || t[j] != '=')
+			continue;
+		j++;
+		while (j < e && (t[j] == ' ' || t[j] == '\t'))
+			j++;
+		size_t vs, ve;
+		if (j < e && (t[j] == '"' || t[j] == '\'')) {
+			char q = t[j];
+			vs = ++j;
+			while (j < e && t[j] != q)
+				j++;
+			ve = j;
+		} else {
+			vs = j;
+			while (j < e && !strchr(" \t\n>", t[j]))
+				j++;
+			ve = j;
+		}
+		if (push_link(w->d, MD_LINK_HTML, vs, ve, t + vs, ve - vs, NULL, 0, nlen == 3))
+			w->oom = 1;
+		i = ve;
+	}
+}
+
+static void visit_inline(lwalk *w, TSNode n)
+{
+	if (w->oom)
+		return;
+	const char *type = ts_node_type(n);
+	size_t s, e;
+	if (strcmp(type, "inline_link") == 0 || strcmp(type, "image") == 0) {
+		int image = type[0] == 'i' && type[1] == 'm';
+		TSNode dest = child_of_type(n, "link_destination");
+		TSNode label = child_of_type(n, "link_label");
+		if (!ts_node_is_null(dest)) {
+			dest_span(w, dest, &s, &e);
+			if (push_link(w->d, image ? MD_LINK_IMAGE : MD_LINK_INLINE, s, e, w->src + s, e - s,
+			              NULL, 0, image))
+				w->oom = 1;
+		} else if (!ts_node_is_null(label)) {
+			bracket_inside(w, label, &s, &e);
+			if (push_link(w->d, MD_LINK_REFERENCE, s, e, "", 0, w->src + s, e - s, image))
+				w->oom = 1;
+		} else if (!image) {
+			/* [text]() — an empty destination: point at the parentheses. */
+			e = nen(w, n);
+			s = e >= 2 ? e - 2 : e;
+			if (w->src[s] == '(' && push_link(w->d, MD_LINK_INLINE, s + 1, s + 1, "", 0, NULL, 0, 0))
+				w->oom = 1;
+		}
+	} else if (strcmp(type, "full_reference_link") == 0) {
+		TSNode label = child_of_type(n, "link_label");
+		if (!ts_node_is_null(label)) {
+			bracket_inside(w, label, &s, &e);
+			if (push_link(w->d, MD_LINK_REFERENCE, s, e, "", 0, w->src + s, e - s, 0))
+				w->oom = 1;
+		}
+		return;
+	} else if (strcmp(type, "collapsed_reference_link") == 0 || strcmp(type, "shortcut_link") == 0) {
+		TSNode text = child_of_type(n, "link_text");
+		if (!ts_node_is_null(text)) {
+			bracket_inside(w, text, &s, &e);
+			md_link_kind k = type[0] == 'c' ? MD_LINK_REFERENCE : MD_LINK_SHORTCUT;
+			if (push_link(w->d, k, s, e, "", 0, w->src + s, e - s, 0))
+				w->oom = 1;
+		}
+		return;
+	} else if (strcmp(type, "uri_autolink") == 0) {
+		s = nst(w, n) + 1;
+		e = nen(w, n) - 1;
+		if (e > s && push_link(w->d, MD_LINK_AUTOLINK, s, e, w->src + s, e - s, NULL, 0, 0))
+			w->oom = 1;
+		return;
+	} else if (strcmp(type, "html_tag") == 0) {
+		if (w->d->raw_html)
+			html_links(w, nst(w, n), nen(w, n));
+		return;
+	} else if (strcmp(type, "code_span") == 0) {
+		return;
+	}
+	uint32_t c = ts_node_named_child_count(n);
+	for (uint32_t i = 0; i < c; i++)
+		visit_inline(w, ts_node_named_child(n, i));
+}
+
+/* Hugo runs shortcodes before Markdown, everywhere but in the escaped
+ * form with a comment inside the delimiters: ref, relref and figure name
+ * pages and images. */
+static void scan_shortcodes(lwalk *w, size_t s, size_t e)
+{
+	const char *t = w->src;
+	for (size_t i = s; i + 4 < e; i++) {
+		if (t[i] != '{' || t[i + 1] != '{' || (t[i + 2] != '<' && t[i + 2] != '%'))
+			continue;
+		size_t j = i + 3;
+		while (j < e && (t[j] == ' ' || t[j] == '\t'))
+			j++;
+		if (j + 1 < e && t[j] == '/' && t[j + 1] == '*')
+			continue;  /* the escaped form: printed, not run */
+		size_t ns = j;
+		while (j < e && ((t[j] >= 'a' && t[j] <= 'z') || (t[j] >= 'A' && t[j] <= 'Z')))
+			j++;
+		size_t nl = j - ns;
+		md_link_kind kind;
+		if (nl == 3 && memcmp(t + ns, "ref", 3) == 0)
+			kind = MD_LINK_REF;
+		else if (nl == 6 && memcmp(t + ns, "relref", 6) == 0)
+			kind = MD_LINK_RELREF;
+		else if (nl == 6 && memcmp(t + ns, "figure", 6) == 0)
+			kind = MD_LINK_FIGURE;
+		else
+			continue;
+		/* The end of the shortcode: >}} or %}}. */
+		size_t end = j;
+		while (end + 2 < e && !((t[end] == '>' || t[end] == '%') && t[end + 1] == '}' && t[end + 2] == '}'))
+			end++;
+		if (end + 2 >= e)
+			continue;
+		size_t vs = 0, ve = 0;
+		for (size_t k = j; k < end; k++) {
+			int named_src = kind == MD_LINK_FIGURE && k + 3 < end && strncmp(t + k, "src", 3) == 0 &&
+			                (t[k - 1] == ' ' || t[k - 1] == '\t');
+			if (kind == MD_LINK_FIGURE && !named_src)
+				continue;
+			if (named_src) {
+				k += 3;
+				while (k < end && (t[k] == ' ' || t[k] == '='))
+					k++;
+			}
+			if (k < end && (t[k] == '"' || t[k] == '`')) {
+				char q = t[k];
+				vs = k + 1;
+				ve = vs;
+				while (ve < end && t[ve] != q)
+					ve++;
+				break;
+			}
+			if (named_src) {
+				vs = k;
+				ve = k;
+				while (ve < end && t[ve] != ' ')
+					ve++;
+				break;
+			}
+		}
+		if (ve > vs && push_link(w->d, kind, vs, ve, t + vs, ve - vs, NULL, 0, kind == MD_LINK_FIGURE))
+			w->oom = 1;
+		i = end + 2;
+	}
+}
+
+/* Block nodes: definitions and raw HTML blocks; inline ranges to parse. */
+typedef struct ranges {
+	TSRange *v;
+	size_t n, cap;
+} ranges;
+
+static void visit_blocks(lwalk *w, TSNode n, ranges *r)
+{
+	if (w->oom)
+		return;
+	const char *type = ts_node_type(n);
+	if (strcmp(type, "inline") == 0 || strcmp(type, "pipe_table_cell") == 0) {
+		if (r->n == r->cap) {
+			size_t cap = r->cap ? r->cap * 2 : 64;
+			TSRange *v = realloc(r->v, cap * sizeof(*v));
+			if (!v) {
+				w->oom = 1;
+				return;
+			}
+			r->v = v;
+			r->cap = cap;
+		}
+		r->v[r->n++] = (TSRange){ts_node_start_point(n), ts_node_end_point(n),
+		                         ts_node_start_byte(n), ts_node_end_byte(n)};
+		return;
+	}
+	if (strcmp(type, "link_reference_definition") == 0) {
+		TSNode label = child_of_type(n, "link_label");
+		TSNode dest = child_of_type(n, "link_destination");
+		if (!ts_node_is_null(label) && ts_node_end_byte(label) - ts_node_start_byte(label) > 2 &&
+		    w->src[nst(w, label) + 1] == '^') {
+			/* `[^1]: text` is a footnote (goldmark's extension), not a link
+			 * definition: its text is inline content like a paragraph's. */
+			TSNode first = !ts_node_is_null(dest) ? dest : ts_node_next_sibling(label);
+			if (ts_node_is_null(first))
+				return;
+			if (r->n == r->cap) {
+				size_t cap = r->cap ? r->cap * 2 : 64;
+				TSRange *v = realloc(r->v, cap * sizeof(*v));
+				if (!v) {
+					w->oom = 1;
+					return;
+				}
+				r->v = v;
+				r->cap = cap;
+			}
+			r->v[r->n++] = (TSRange){ts_node_start_point(first), ts_node_end_point(n),
+			                         ts_node_start_byte(first), ts_node_end_byte(n)};
+			return;
+		}
+		if (!ts_node_is_null(label) && !ts_node_is_null(dest)) {
+			size_t ls, le, ds, de;
+			bracket_inside(w, label, &ls, &le);
+			dest_span(w, dest, &ds, &de);
+			if (push_link(w->d, MD_LINK_DEFINITION, ds, de, w->src + ds, de - ds,
+			              w->src + ls, le - ls, 0))
+				w->oom = 1;
+		}
+		return;
+	}
+	if (strcmp(type, "html_block") == 0) {
+		if (w->d->raw_html)
+			html_links(w, nst(w, n), nen(w, n));
+		return;
+	}
+	if (strcmp(type, "fenced_code_block") == 0 || strcmp(type, "indented_code_block") == 0)
+		return;
+	uint32_t c = ts_node_named_child_count(n);
+	for (uint32_t i = 0; i < c; i++)
+		visit_blocks(w, ts_node_named_child(n, i), r);
+}
+
+int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
+                 md_anchor_style style, int raw_html)
+{
+	memset(d, 0, sizeof(*d));
+	d->raw_html = raw_html;
+	d->body_start = body_start;
+	int rc;
+	TSParser *block = NULL, *inl = NULL;
+	TSTree *btree = parse_blocks(&block, src, len, body_start, &rc);
+	if (!btree)
+		goto out;
+	rc = headings_from_tree(&d->headings, btree, src, len, body_start, style);
+	if (rc) {
+		ts_tree_delete(btree);
+		goto out;
+	}
+	inl = ts_parser_new();
+	if (!inl || !ts_parser_set_language(inl, tree_sitter_markdown_inline())) {
+		rc = inl ? MDPOST_EINTERNAL : MDPOST_ENOMEM;
+		ts_tree_delete(btree);
+		goto out;
+	}
+	const char *body = src + body_start;
+	uint32_t blen = (uint32_t)(len - body_start);
+	lwalk w = {d, src, body_start, 0};
+	ranges r = {0};
+	visit_blocks(&w, ts_tree_root_node(btree), &r);
+	ts_tree_delete(btree);
+	/* Each inline range on its own: one parse over all of them (included
+	 * ranges) is several times slower in tree-sitter's lexer. */
+	(void)blen;
+	for (size_t i = 0; i < r.n && !w.oom; i++) {
+		uint32_t rs = r.v[i].start_byte, re = r.v[i].end_byte;
+		TSTree *itree = ts_parser_parse_string(inl, NULL, body + rs, re - rs);
+		if (!itree) {
+			w.oom = 1;
+			break;
+		}
+		lwalk sub = w;
+		sub.base = body_start + rs;
+		visit_inline(&sub, ts_tree_root_node(itree));
+		w.oom = sub.oom;
+		ts_tree_delete(itree);
+	}
+	free(r.v);
+	if (!w.oom)
+		scan_shortcodes(&w, body_start, len);
+	/* Every id of the page, for #fragment checks. */
+	for (size_t i = 0; !w.oom && i < d->headings.n; i++)
+		if (md_strset_put(&d->ids, d->headings.v[i].id, strlen(d->headings.v[i].id), NULL))
+			w.oom = 1;
+	rc = w.oom ? MDPOST_ENOMEM : MDPOST_OK;
+out:
+	if (block)
+		ts_parser_delete(block);
+	if (inl)
+		ts_parser_delete(inl);
+	if (rc)
+		md_doc_free(d);
+	return rc;
+}
+
+void md_doc_free(md_doc *d)
+{
+	md_headings_free(&d->headings);
+	for (size_t i = 0; i < d->n_links; i++) {
+		free(d->links[i].target);
+		free(d->links[i].label);
+	}
+	free(d->links);
+	md_strset_free(&d->ids);
+	memset(d, 0, sizeof(*d));
 }
 
 void md_headings_free(md_headings *h)

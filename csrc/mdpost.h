@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or a result's shape changes incompatibly. */
-#define MDPOST_ABI_VERSION 2
+#define MDPOST_ABI_VERSION 3
 
 enum {
 	MDPOST_OK = 0,
@@ -78,6 +78,23 @@ MDPOST_API void mdpost_site_free(mdpost_site *site);
 MDPOST_API int mdpost_site_info(mdpost_result *out, const mdpost_site *site);
 
 /*
+ * The site index: every page with its URL and heading ids, every static
+ * file and bundle resource, for link checks. With `background`, it is
+ * built on a thread of its own and mdpost_index_new returns at once; poll
+ * mdpost_index_ready (or block in mdpost_index_wait) before relying on it.
+ * Checks given an index that is not ready yet skip what needs it. The
+ * site must outlive the index. mdpost_index_free cancels a build.
+ */
+typedef struct mdpost_index mdpost_index;
+
+MDPOST_API int mdpost_index_new(mdpost_index **index, mdpost_result *err,
+                                const mdpost_site *site, int background);
+MDPOST_API int mdpost_index_ready(const mdpost_index *index);
+MDPOST_API int mdpost_index_wait(mdpost_index *index);
+MDPOST_API size_t mdpost_index_pages(const mdpost_index *index);
+MDPOST_API void mdpost_index_free(mdpost_index *index);
+
+/*
  * Every function below takes an optional site (NULL: no site) and an
  * optional msgpack map of options (NULL/0 for none):
  *   preset   (str)  use this preset instead of the site's
@@ -94,8 +111,21 @@ MDPOST_API int mdpost_site_info(mdpost_result *out, const mdpost_site *site);
  *                           severity = "error"|"warning"|"info"|"hint",
  *                           code, message }
  * Severities follow the site's `rules`; rules set to off are left out.
+ * `opts.path` places the post in the site, for relative links.
  */
 MDPOST_API int mdpost_check(mdpost_result *out, const mdpost_site *site,
+                            const mdpost_index *index,
+                            const char *src, size_t len,
+                            const char *opts, size_t opts_len);
+
+/*
+ * Every link, image, reference, definition and ref/relref/figure shortcode
+ * of the post with its verdict: msgpack array of { lnum, col, end_lnum,
+ * end_col (the target), kind, target, status = ok | external | unchecked |
+ * broken | unused | text, message, code (when broken) }.
+ */
+MDPOST_API int mdpost_links(mdpost_result *out, const mdpost_site *site,
+                            const mdpost_index *index,
                             const char *src, size_t len,
                             const char *opts, size_t opts_len);
 
@@ -117,6 +147,17 @@ MDPOST_API int mdpost_frontmatter(mdpost_result *out, const mdpost_site *site,
 MDPOST_API int mdpost_headings(mdpost_result *out, const mdpost_site *site,
                                const char *src, size_t len,
                                const char *opts, size_t opts_len);
+
+/*
+ * Fold levels for every line, as 'foldexpr' values: msgpack array of
+ * strings, one a line ("0", ">1", "2", ...). The front matter folds as one
+ * (level 1); a heading starts a fold that runs to the next heading of the
+ * same or a higher level, its level counted from the post's top heading
+ * level (## folds at 1 in a post without #).
+ */
+MDPOST_API int mdpost_folds(mdpost_result *out, const mdpost_site *site,
+                            const char *src, size_t len,
+                            const char *opts, size_t opts_len);
 
 /* HTML of the body (front matter removed). out->data is HTML, not msgpack. */
 MDPOST_API int mdpost_render(mdpost_result *out, const mdpost_site *site,

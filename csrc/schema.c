@@ -60,14 +60,37 @@ static int is_str(const md_value *v, const char *s)
 	       memcmp(v->str, s, v->str_len) == 0;
 }
 
-static char fold(char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
-
-/* Damerau-Levenshtein (optimal string alignment) on bytes, lower-cased.
- * Three rolling rows. Callers only care about distances up to 3, so any
- * larger one is answered as 99, as early as it is certain. */
-size_t md_edit_distance(const char *a, size_t an, const char *b, size_t bn)
+/* Damerau-Levenshtein (optimal string alignment) on code points, ASCII
+ * lower-cased, so a CJK character is one edit, not three. Three rolling
+ * rows. Callers only care about distances up to 3, so any larger one is
+ * answered as 99, as early as it is certain. */
+size_t md_edit_distance(const char *as, size_t an_bytes, const char *bs, size_t bn_bytes)
 {
-	if (an > 64 || bn > 64 || (an > bn ? an - bn : bn - an) > 3)
+	/* Most keys are ASCII: then the byte lengths are the lengths. */
+	int ascii = 1;
+	for (size_t i = 0; i < an_bytes && ascii; i++)
+		ascii = (unsigned char)as[i] < 0x80;
+	for (size_t i = 0; i < bn_bytes && ascii; i++)
+		ascii = (unsigned char)bs[i] < 0x80;
+	if (ascii && (an_bytes > bn_bytes ? an_bytes - bn_bytes : bn_bytes - an_bytes) > 3)
+		return 99;
+	uint32_t a[64], b[64];
+	size_t an = 0, bn = 0;
+	for (size_t i = 0; i < an_bytes; an++) {
+		if (an == 64)
+			return 99;
+		i += md_utf8_decode((const unsigned char *)as + i, an_bytes - i, &a[an]);
+		if (a[an] >= 'A' && a[an] <= 'Z')
+			a[an] += 32;
+	}
+	for (size_t i = 0; i < bn_bytes; bn++) {
+		if (bn == 64)
+			return 99;
+		i += md_utf8_decode((const unsigned char *)bs + i, bn_bytes - i, &b[bn]);
+		if (b[bn] >= 'A' && b[bn] <= 'Z')
+			b[bn] += 32;
+	}
+	if ((an > bn ? an - bn : bn - an) > 3)
 		return 99;
 	size_t rows[3][65];
 	size_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
@@ -76,14 +99,13 @@ size_t md_edit_distance(const char *a, size_t an, const char *b, size_t bn)
 	for (size_t i = 1; i <= an; i++) {
 		cur[0] = i;
 		for (size_t j = 1; j <= bn; j++) {
-			char x = fold(a[i - 1]), y = fold(b[j - 1]);
+			uint32_t x = a[i - 1], y = b[j - 1];
 			size_t best = prev[j] + 1;
 			if (cur[j - 1] + 1 < best)
 				best = cur[j - 1] + 1;
 			if (prev[j - 1] + (x != y) < best)
 				best = prev[j - 1] + (x != y);
-			if (i > 1 && j > 1 && x == fold(b[j - 2]) && fold(a[i - 2]) == y &&
-			    prev2[j - 2] + 1 < best)
+			if (i > 1 && j > 1 && x == b[j - 2] && a[i - 2] == y && prev2[j - 2] + 1 < best)
 				best = prev2[j - 2] + 1;
 			cur[j] = best;
 		}

@@ -206,6 +206,40 @@ static void read_generator_config(mdpost_site *s)
 		int mainroad = mentions_mainroad(path_get(root, "theme")) ||
 		               (md_value_find(params, "widgets", 7) && md_value_find(params, "sidebar", 7));
 		snprintf(s->preset, sizeof(s->preset), "%s", mainroad ? "hugo-mainroad" : "hugo");
+		/* staticDir: a string or a list (default static). */
+		const md_value *sd = path_get(root, "staticDir");
+		s->n_static_dirs = 0;
+		for (size_t i = 0; sd && i < (sd->kind == MD_V_ARRAY ? sd->n_items : 1) &&
+		                   s->n_static_dirs < MD_MAX_DIRS; i++) {
+			const md_value *one = sd->kind == MD_V_ARRAY ? sd->items[i] : sd;
+			if (one->kind != MD_V_STRING)
+				continue;
+			char sdir[sizeof(s->static_dirs[0])];
+			snprintf(sdir, sizeof(sdir), "%s/%s", s->site.root, one->str);
+			memcpy(s->static_dirs[s->n_static_dirs++], sdir, sizeof(sdir));
+		}
+		if (!s->n_static_dirs)
+			snprintf(s->static_dirs[s->n_static_dirs++], sizeof(s->static_dirs[0]), "%s/static",
+			         s->site.root);
+		/* [taxonomies] tag = "tags": the plural names are the URLs. */
+		const md_value *tax = path_get(root, "taxonomies");
+		if (tax && tax->kind == MD_V_MAP) {
+			s->n_taxonomies = 0;
+			for (size_t i = 0; i < tax->n_entries && s->n_taxonomies < 16; i++)
+				copy_string(s->taxonomies[s->n_taxonomies++], sizeof(s->taxonomies[0]),
+				            tax->entries[i].value);
+		}
+		const md_value *perm = path_get(root, "permalinks");
+		for (size_t i = 0; perm && perm->kind == MD_V_MAP && i < perm->n_entries &&
+		                   s->n_permalinks < 16; i++) {
+			const md_entry *e = &perm->entries[i];
+			if (e->value->kind != MD_V_STRING || e->key_len >= sizeof(s->permalinks[0].section))
+				continue;
+			memcpy(s->permalinks[s->n_permalinks].section, e->key, e->key_len);
+			s->permalinks[s->n_permalinks].section[e->key_len] = '\0';
+			copy_string(s->permalinks[s->n_permalinks++].pattern, sizeof(s->permalinks[0].pattern),
+			            e->value);
+		}
 	} else if (strcmp(s->site.generator, "jekyll") == 0) {
 		snprintf(s->preset, sizeof(s->preset), "jekyll");
 	} else if (strcmp(s->site.generator, "zola") == 0) {
@@ -339,9 +373,14 @@ int mdpost_site_open(mdpost_site **out_site, mdpost_result *out, const char *pat
 	memcpy(buf, path ? path : "", path_len);
 	buf[path_len] = '\0';
 	char schema_path[4096] = "";
+	snprintf(s->taxonomies[0], sizeof(s->taxonomies[0]), "tags");
+	snprintf(s->taxonomies[1], sizeof(s->taxonomies[1]), "categories");
+	s->n_taxonomies = 2;
 	if (path_len && md_site_find(&s->site, buf)) {
 		s->found = 1;
 		snprintf(s->content_dir, sizeof(s->content_dir), "%s/content", s->site.root);
+		snprintf(s->static_dirs[0], sizeof(s->static_dirs[0]), "%s/static", s->site.root);
+		s->n_static_dirs = 1;
 		if (strcmp(s->site.generator, "mdpost") != 0)
 			read_generator_config(s);
 		char mdp[4200];

@@ -479,3 +479,98 @@ char *md_read_file(const char *path, size_t *len, char *err, size_t errlen)
 	*len = b.len;
 	return b.data;
 }
+
+/* ---- string set ------------------------------------------------------------ */
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;  /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+static int strset_grow(md_strset *s)
+{
+	size_t cap = s->cap ? s->cap * 2 : 16;
+	md_strset_slot *slots = calloc(cap, sizeof(*slots));
+	if (!slots)
+		return -1;
+	for (size_t i = 0; i < s->cap; i++) {
+		md_strset_slot *old = &s->slots[i];
+		if (!old->key)
+			continue;
+		size_t j = old->hash & (cap - 1);
+		while (slots[j].key)
+			j = (j + 1) & (cap - 1);
+		slots[j] = *old;
+	}
+	free(s->slots);
+	s->slots = slots;
+	s->cap = cap;
+	return 0;
+}
+
+void *md_strset_get(const md_strset *s, const char *key, size_t n, int *found)
+{
+	*found = 0;
+	if (!s->cap)
+		return NULL;
+	uint64_t h = hash_bytes(key, n);
+	for (size_t i = h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+		const md_strset_slot *e = &s->slots[i];
+		if (!e->key)
+			return NULL;
+		if (e->hash == h && e->len == n && memcmp(e->key, key, n) == 0) {
+			*found = 1;
+			return e->value;
+		}
+	}
+}
+
+int md_strset_put(md_strset *s, const char *key, size_t n, void *value)
+{
+	int found;
+	if (s->cap) {
+		uint64_t h = hash_bytes(key, n);
+		for (size_t i = h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+			md_strset_slot *e = &s->slots[i];
+			if (!e->key)
+				break;
+			if (e->hash == h && e->len == n && memcmp(e->key, key, n) == 0) {
+				e->value = value;
+				return 0;
+			}
+		}
+	}
+	(void)found;
+	if ((s->n + 1) * 4 > s->cap * 3 && strset_grow(s))
+		return -1;
+	char *copy = malloc(n + 1);
+	if (!copy)
+		return -1;
+	memcpy(copy, key, n);
+	copy[n] = '\0';
+	uint64_t h = hash_bytes(key, n);
+	size_t i = h & (s->cap - 1);
+	while (s->slots[i].key)
+		i = (i + 1) & (s->cap - 1);
+	s->slots[i] = (md_strset_slot){copy, n, h, value};
+	s->n++;
+	return 0;
+}
+
+int md_strset_has(const md_strset *s, const char *key, size_t n)
+{
+	int found;
+	md_strset_get(s, key, n, &found);
+	return found;
+}
+
+void md_strset_free(md_strset *s)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->slots[i].key);
+	free(s->slots);
+	memset(s, 0, sizeof(*s));
+}

@@ -14,6 +14,10 @@ cmd('FrontMatterCheck', function(a)
   require('mdpost.commands').front_matter_check(a)
 end, { bang = true, desc = 'mdpost: check the front matter (! = whole site into quickfix)' })
 
+cmd('PostCheck', function(a)
+  require('mdpost.commands').post_check(a)
+end, { bang = true, desc = 'mdpost: check the post: front matter and links (! = whole site into quickfix)' })
+
 vim.keymap.set('n', '<Plug>(mdpost-check)', '<Cmd>FrontMatterCheck<CR>', { desc = 'mdpost: check this post' })
 
 local group = vim.api.nvim_create_augroup('mdpost', { clear = true })

@@ -1,4 +1,5 @@
 -- User commands. Each one reports failure in one line and never throws.
+local compat = require('mdpost.compat')
 local native = require('mdpost.native')
 local diagnostics = require('mdpost.diagnostics')
 
@@ -12,7 +13,11 @@ local function is_front_matter(d)
   return type(d.code) == 'string' and d.code:sub(1, 3) == 'fm-'
 end
 
-local function check_buffer()
+local function any_code()
+  return true
+end
+
+local function check_buffer(keep, title, what)
   local buf = vim.api.nvim_get_current_buf()
   native.reset()
   local list, e = diagnostics.run(buf)
@@ -21,7 +26,7 @@ local function check_buffer()
   end
   local items = {}
   for _, d in ipairs(list) do
-    if is_front_matter(d) then
+    if keep(d) then
       items[#items + 1] = {
         bufnr = buf,
         lnum = d.lnum + 1,
@@ -34,12 +39,12 @@ local function check_buffer()
       }
     end
   end
-  vim.fn.setloclist(0, {}, 'r', { title = 'FrontMatterCheck', items = items })
+  vim.fn.setloclist(0, {}, 'r', { title = title, items = items })
   if #items == 0 then
-    vim.api.nvim_echo({ { 'mdpost: front matter OK' } }, false, {})
+    vim.api.nvim_echo({ { ('mdpost: %s OK'):format(what) } }, false, {})
   else
-    vim.api.nvim_echo({ { ('mdpost: %d front matter problem%s (:lopen)'):format(
-      #items, #items == 1 and '' or 's'), 'WarningMsg' } }, false, {})
+    vim.api.nvim_echo({ { ('mdpost: %d %s problem%s (:lopen)'):format(
+      #items, what, #items == 1 and '' or 's'), 'WarningMsg' } }, false, {})
   end
 end
 
@@ -48,7 +53,7 @@ function M.cli_path()
   return native.root() .. '/build/mdpost'
 end
 
-local function check_site()
+local function check_site(keep, title, what)
   local file = vim.api.nvim_buf_get_name(0)
   local start = file ~= '' and file or vim.fn.getcwd()
   native.reset()
@@ -64,6 +69,7 @@ local function check_site()
     return err(cli .. ' is missing; run `make` in ' .. native.root())
   end
   local items, stderr = {}, {}
+  local started = compat.uv.hrtime()
   vim.api.nvim_echo({ { 'mdpost: checking ' .. site.root .. ' …' } }, false, {})
   local job = vim.fn.jobstart({ cli, 'check', '--format', 'jsonl', '--site', site.root }, {
     cwd = site.root,
@@ -72,7 +78,7 @@ local function check_site()
     on_stdout = function(_, lines)
       for _, line in ipairs(lines) do
         local ok, d = pcall(vim.json.decode, line)
-        if ok and type(d) == 'table' and is_front_matter(d) then
+        if ok and type(d) == 'table' and keep(d) then
           items[#items + 1] = {
             filename = site.root .. '/' .. d.file,
             lnum = d.line, col = d.col, end_lnum = d.end_line, end_col = d.end_col,
@@ -93,9 +99,10 @@ local function check_site()
       if code == 2 then
         return err(stderr[1] or 'mdpost check failed')
       end
-      vim.fn.setqflist({}, 'r', { title = 'FrontMatterCheck! ' .. site.root, items = items })
-      vim.api.nvim_echo({ { ('mdpost: %d front matter problem%s in %s'):format(
-        #items, #items == 1 and '' or 's', site.root) } }, false, {})
+      vim.fn.setqflist({}, 'r', { title = title .. ' ' .. site.root, items = items })
+      vim.api.nvim_echo({ { ('mdpost: %d %s problem%s in %s (%.1f s)'):format(
+        #items, what, #items == 1 and '' or 's', site.root,
+        (compat.uv.hrtime() - started) / 1e9) } }, false, {})
       if #items > 0 then
         vim.cmd('copen')
       end
@@ -109,9 +116,18 @@ end
 
 function M.front_matter_check(args)
   if args.bang then
-    return check_site()
+    return check_site(is_front_matter, 'FrontMatterCheck!', 'front matter')
   end
-  return check_buffer()
+  return check_buffer(is_front_matter, 'FrontMatterCheck', 'front matter')
+end
+
+--- :PostCheck[!]: every rule (front matter, links, anchors), this post or
+--- the whole site.
+function M.post_check(args)
+  if args.bang then
+    return check_site(any_code, 'PostCheck!', 'post')
+  end
+  return check_buffer(any_code, 'PostCheck', 'post')
 end
 
 return M

@@ -43,6 +43,7 @@ function M.run(buf)
     return nil, serr
   end
   M.report_site_problems(site)
+  M.when_indexed(site)
   local ok, res, err = pcall(native.check, buffer.text(buf), buffer.options(buf, cfg), site)
   if not ok then
     return nil, tostring(res)
@@ -71,6 +72,39 @@ function M.report_site_problems(site)
   end
   reported[site.root] = true
   vim.notify('mdpost: ' .. table.concat(problems, '\nmdpost: '), vim.log.levels.WARN)
+end
+
+-- Sites whose index is being built: one timer polls them all, and every
+-- attached buffer is re-checked when one becomes ready (links into other
+-- posts can only be judged then). The main loop never waits for it.
+local pending, poller = {}, nil
+
+function M.when_indexed(site)
+  if not site.index or pending[site] or native.index_ready(site) then
+    return
+  end
+  pending[site] = true
+  if poller then
+    return
+  end
+  poller = compat.uv.new_timer()
+  poller:start(50, 50, vim.schedule_wrap(function()
+    local any = false
+    for s in pairs(pending) do
+      if native.index_ready(s) then
+        pending[s] = nil
+        M.refresh_all()
+        vim.api.nvim_exec_autocmds('User', { pattern = 'MdpostIndexed', modeline = false })
+      else
+        any = true
+      end
+    end
+    if not any and poller then
+      poller:stop()
+      poller:close()
+      poller = nil
+    end
+  end))
 end
 
 --- Re-checks every attached buffer (e.g. after a config file changed).
@@ -151,6 +185,7 @@ function M.detach(buf)
   st.timer:stop()
   st.timer:close()
   pcall(vim.api.nvim_del_augroup_by_name, 'mdpost_buf_' .. buf)
+  require('mdpost.fold').detach(buf)
   if vim.api.nvim_buf_is_valid(buf) then
     vim.diagnostic.reset(M.ns, buf)
   end

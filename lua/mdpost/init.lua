@@ -29,6 +29,7 @@ function M.attach(buf)
     return
   end
   require('mdpost.diagnostics').attach(buf)
+  require('mdpost.fold').attach(buf, cfg)
 end
 
 return M

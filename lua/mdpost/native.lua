@@ -5,21 +5,28 @@
 local M = {}
 
 -- Must equal MDPOST_ABI_VERSION in csrc/mdpost.h.
-M.ABI = 2
+M.ABI = 3
 
 local CDEF = [[
 typedef struct mdpost_result { char *data; size_t len; char *error; } mdpost_result;
 typedef struct mdpost_site mdpost_site;
+typedef struct mdpost_index mdpost_index;
 int mdpost_abi_version(void);
 const char *mdpost_version(void);
 int mdpost_versions(mdpost_result *out);
 int mdpost_site_open(mdpost_site **site, mdpost_result *err, const char *path, size_t path_len);
 void mdpost_site_free(mdpost_site *site);
 int mdpost_site_info(mdpost_result *out, const mdpost_site *site);
-int mdpost_check(mdpost_result *out, const mdpost_site *site, const char *src, size_t len, const char *opts, size_t opts_len);
+int mdpost_index_new(mdpost_index **index, mdpost_result *err, const mdpost_site *site, int background);
+int mdpost_index_ready(const mdpost_index *index);
+size_t mdpost_index_pages(const mdpost_index *index);
+void mdpost_index_free(mdpost_index *index);
+int mdpost_check(mdpost_result *out, const mdpost_site *site, const mdpost_index *index, const char *src, size_t len, const char *opts, size_t opts_len);
+int mdpost_links(mdpost_result *out, const mdpost_site *site, const mdpost_index *index, const char *src, size_t len, const char *opts, size_t opts_len);
 int mdpost_frontmatter(mdpost_result *out, const mdpost_site *site, const char *src, size_t len, const char *opts, size_t opts_len);
 int mdpost_headings(mdpost_result *out, const mdpost_site *site, const char *src, size_t len, const char *opts, size_t opts_len);
 int mdpost_render(mdpost_result *out, const mdpost_site *site, const char *src, size_t len, const char *opts, size_t opts_len);
+int mdpost_folds(mdpost_result *out, const mdpost_site *site, const char *src, size_t len, const char *opts, size_t opts_len);
 int mdpost_site_find(mdpost_result *out, const char *path, size_t path_len);
 void mdpost_result_free(mdpost_result *r);
 ]]
@@ -147,10 +154,23 @@ local function text_call(name, text, opts, site)
   return call(name, site and site.ptr or nil, text, #text, o, olen)
 end
 
+local function index_call(name, text, opts, site)
+  local o, olen = encode_opts(opts)
+  local ptr = site and site.ptr or nil
+  local index = site and site.index or nil
+  return call(name, ptr, index, text, #text, o, olen)
+end
+
 --- Diagnostics and front matter summary of a post's text. `site` is a
---- value from M.site() or nil.
+--- value from M.site() or nil; links into the site are checked once its
+--- index is ready (M.site starts it).
 function M.check(text, opts, site)
-  return decode(text_call('mdpost_check', text, opts, site))
+  return decode(index_call('mdpost_check', text, opts, site))
+end
+
+--- Every link of the post with its verdict.
+function M.links(text, opts, site)
+  return decode(index_call('mdpost_links', text, opts, site))
 end
 
 function M.frontmatter(text, opts, site)
@@ -159,6 +179,11 @@ end
 
 function M.headings(text, opts, site)
   return decode(text_call('mdpost_headings', text, opts, site))
+end
+
+--- 'foldexpr' values, one a line.
+function M.folds(text, opts, site)
+  return decode(text_call('mdpost_folds', text, opts, site))
 end
 
 --- HTML of the body (a string).
@@ -203,8 +228,35 @@ function M.site(path)
   local ptr = ffi.gc(pp[0], l.mdpost_site_free)
   local info = decode(call('mdpost_site_info', ptr)) or {}
   local site = { ptr = ptr, info = info, root = root }
+  if info.found then
+    -- The index is built on a thread of the library; the editor polls it.
+    local ip = ffi.new('mdpost_index*[1]')
+    res = ffi.new('mdpost_result[1]')
+    if l.mdpost_index_new(ip, res, ptr, 1) == 0 then
+      -- Freed before the site it reads (the site stays referenced here).
+      site.index = ffi.gc(ip[0], function(x)
+        l.mdpost_index_free(x)
+        local _ = ptr
+      end)
+    end
+    l.mdpost_result_free(res)
+  end
   sites[root] = site
   return site
+end
+
+--- Is the site's index built? (false while its thread still walks the site)
+function M.index_ready(site)
+  local l = M.load()
+  return l ~= nil and site ~= nil and site.index ~= nil and l.mdpost_index_ready(site.index) == 1
+end
+
+function M.index_pages(site)
+  local l = M.load()
+  if not l or not site or not site.index then
+    return 0
+  end
+  return tonumber(l.mdpost_index_pages(site.index))
 end
 
 --- Forgets opened sites (after their config files changed).

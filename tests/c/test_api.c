@@ -33,7 +33,7 @@ TEST(check_reports_zero_based_byte_positions)
 {
 	const char *src = "---\ntitle: 峰会观察: 各方\n---\n";
 	mdpost_result r = {0};
-	CHECK_INT(mdpost_check(&r, NULL, src, strlen(src), NULL, 0), 0);
+	CHECK_INT(mdpost_check(&r, NULL, NULL, src, strlen(src), NULL, 0), 0);
 	msgpack_unpacked u;
 	msgpack_object *o = unpack(&u, &r);
 	CHECK(o != NULL);
@@ -64,18 +64,18 @@ TEST(bad_options_are_an_error_with_a_message)
 	mdpost_result r = {0};
 	const char opts[] = {(char)0x81, (char)0xA7, 'a', 'n', 'c', 'h', 'o', 'r', 's',
 	                     (char)0xA1, 'x'};
-	CHECK_INT(mdpost_check(&r, NULL, "x", 1, opts, sizeof(opts)), MDPOST_EINVAL);
+	CHECK_INT(mdpost_check(&r, NULL, NULL, "x", 1, opts, sizeof(opts)), MDPOST_EINVAL);
 	CHECK(r.error && strstr(r.error, "anchors must be") != NULL);
 	CHECK(r.data == NULL);
 	mdpost_result_free(&r);
-	CHECK_INT(mdpost_check(&r, NULL, "x", 1, "\xc1", 1), MDPOST_EINVAL);
+	CHECK_INT(mdpost_check(&r, NULL, NULL, "x", 1, "\xc1", 1), MDPOST_EINVAL);
 	mdpost_result_free(&r);
 }
 
 TEST(empty_input)
 {
 	mdpost_result r = {0};
-	CHECK_INT(mdpost_check(&r, NULL, NULL, 0, NULL, 0), 0);
+	CHECK_INT(mdpost_check(&r, NULL, NULL, NULL, 0, NULL, 0), 0);
 	msgpack_unpacked u;
 	msgpack_object *o = unpack(&u, &r);
 	CHECK(o && get(o, "diagnostics")->via.array.size == 0);

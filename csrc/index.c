@@ -1,0 +1,603 @@
+/*
+ * The site index: every page of the content dir with its URL, aliases and
+ * heading ids, every static file and bundle resource by the URL it is
+ * published at. Built once, on a thread of its own, then read-only; link
+ * checks resolve against it.
+ */
+#include <dirent.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dates.h"
+#include "internal.h"
+
+#define AMBIGUOUS ((void *)1)
+
+struct mdpost_index {
+	const mdpost_site *site;
+	md_page **pages;
+	size_t n_pages, cap_pages;
+	md_strset by_url;     /* URL path -> page */
+	md_strset by_path;    /* content path, with and without extension -> page */
+	md_strset by_base;    /* base name -> page, or AMBIGUOUS */
+	md_strset files;      /* URL paths of static files and bundle resources */
+	md_strset dirs;       /* URL paths that list something (sections, taxonomies) */
+	int render_hook;      /* the site rewrites links (render-link.html) */
+	pthread_t thread;
+	int started;
+	atomic_int done;
+	atomic_int cancel;
+	int rc;
+	char error[256];
+};
+
+/* ---- URLs ----------------------------------------------------------------- */
+
+static void lower_ascii(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s += 32;
+}
+
+/* Hugo's URLize for :title and slugs from titles: lower case, spaces to
+ * dashes, most punctuation dropped. */
+static void urlize(md_buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == ' ' || c == '\t')
+			md_buf_putc(b, '-');
+		else if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		         c == '-' || c == '_' || c == '.')
+			md_buf_putc(b, (char)c);
+		else if (c >= 'A' && c <= 'Z')
+			md_buf_putc(b, (char)(c + 32));
+	}
+}
+
+static const char *str_field(const md_value *root, const char *key, size_t *n)
+{
+	const md_entry *e = md_value_find(root, key, strlen(key));
+	if (!e || e->value->kind != MD_V_STRING || e->value->str_len == 0)
+		return NULL;
+	*n = e->value->str_len;
+	return e->value->str;
+}
+
+/* Expands a [permalinks] pattern such as /:year/:month/:slug/. */
+static void expand_permalink(md_buf *out, const char *pattern, const md_value *fm,
+                             const char *section, const char *filename, const char *zone)
+{
+	md_time t = {0};
+	int have_date = 0;
+	const md_entry *d = md_value_find(fm, "date", 4);
+	if (d && d->value->kind == MD_V_STRING)
+		have_date = md_date_parse(d->value->str, d->value->str_len, zone, &t) == 1;
+	else if (d && d->value->kind == MD_V_DATETIME)
+		have_date = md_date_parse_toml(d->value->str, d->value->str_len, zone, &t) == 1;
+	char when[48] = "0001-01-01T00:00:00Z";
+	if (have_date)
+		md_date_format_rfc3339(&t, when);
+	for (const char *p = pattern; *p;) {
+		if (*p != ':') {
+			md_buf_putc(out, *p++);
+			continue;
+		}
+		const char *w = ++p;
+		while ((*p >= 'a' && *p <= 'z') || *p == '_')
+			p++;
+		size_t wl = (size_t)(p - w), n;
+		const char *v;
+#define IS(lit) (wl == sizeof(lit) - 1 && memcmp(w, lit, wl) == 0)
+		if (IS("year"))
+			md_buf_put(out, when, 4);
+		else if (IS("month"))
+			md_buf_put(out, when + 5, 2);
+		else if (IS("day"))
+			md_buf_put(out, when + 8, 2);
+		else if (IS("section"))
+			md_buf_puts(out, section);
+		else if (IS("filename") || IS("contentbasename"))
+			md_buf_puts(out, filename);
+		else if (IS("slug") && (v = str_field(fm, "slug", &n)))
+			md_buf_put(out, v, n);
+		else if ((IS("slug") || IS("title")) && (v = str_field(fm, "title", &n)))
+			urlize(out, v, n);
+		else if (IS("slug") || IS("title"))
+			md_buf_puts(out, filename);
+#undef IS
+	}
+}
+
+/*
+ * The URL Hugo publishes a page at, from its content path and front matter:
+ * `url` wins; else the [permalinks] pattern of its section; else the path,
+ * with `slug` replacing the last part. Lower-cased, as Hugo does by default.
+ */
+char *md_page_url(const mdpost_site *site, const char *path, const md_value *fm)
+{
+	md_buf b = {0};
+	size_t n;
+	const char *v = str_field(fm, "url", &n);
+	if (v) {
+		if (v[0] != '/')
+			md_buf_putc(&b, '/');
+		md_buf_put(&b, v, n);
+		if (b.data && b.data[b.len - 1] != '/' && !strchr(strrchr(b.data, '/'), '.'))
+			md_buf_putc(&b, '/');
+		if (b.data)
+			lower_ascii(b.data);
+		return b.oom ? (md_buf_free(&b), NULL) : b.data;
+	}
+	char dir[PATH_MAX], file[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	snprintf(file, sizeof(file), "%s", slash ? slash + 1 : dir);
+	if (slash)
+		*slash = '\0';
+	else
+		dir[0] = '\0';
+	char *dot = strrchr(file, '.');
+	if (dot)
+		*dot = '\0';
+	int leaf = strcmp(file, "index") == 0, branch = strcmp(file, "_index") == 0;
+	if (branch) {
+		md_buf_printf(&b, "/%s%s", dir, dir[0] ? "/" : "");
+	} else {
+		/* A bundle is named by its directory. */
+		char parent[PATH_MAX], name[PATH_MAX];
+		snprintf(parent, sizeof(parent), "%s", leaf ? dir : dir);
+		if (leaf) {
+			char *ps = strrchr(parent, '/');
+			snprintf(name, sizeof(name), "%s", ps ? ps + 1 : parent);
+			if (ps)
+				*ps = '\0';
+			else
+				parent[0] = '\0';
+		} else {
+			snprintf(name, sizeof(name), "%s", file);
+		}
+		char section[PATH_MAX];
+		snprintf(section, sizeof(section), "%s", path);
+		char *s1 = strchr(section, '/');
+		if (s1)
+			*s1 = '\0';
+		else
+			section[0] = '\0';
+		const char *pattern = NULL;
+		for (int i = 0; site && i < site->n_permalinks; i++)
+			if (strcmp(site->permalinks[i].section, section) == 0)
+				pattern = site->permalinks[i].pattern;
+		if (pattern) {
+			expand_permalink(&b, pattern, fm, section, name, site->timezone[0] ? site->timezone : NULL);
+		} else {
+			v = str_field(fm, "slug", &n);
+			md_buf_printf(&b, "/%s%s", parent, parent[0] ? "/" : "");
+			if (v)
+				md_buf_put(&b, v, n);
+			else
+				md_buf_puts(&b, name);
+			md_buf_putc(&b, '/');
+		}
+	}
+	if (b.oom) {
+		md_buf_free(&b);
+		return NULL;
+	}
+	lower_ascii(b.data);
+	return b.data;
+}
+
+/* ---- building --------------------------------------------------------------- */
+
+static int add_page(mdpost_index *x, const char *rel, const char *text, size_t len)
+{
+	md_page *p = calloc(1, sizeof(*p));
+	if (!p)
+		return -1;
+	p->path = strdup(rel);
+	md_frontmatter fm;
+	md_diags d = {0};
+	md_frontmatter_parse(&fm, text, len, &d);
+	md_diags_free(&d);
+	p->url = md_page_url(x->site, rel, fm.root);
+	const char *base = strrchr(rel, '/');
+	base = base ? base + 1 : rel;
+	p->leaf = strncmp(base, "index.", 6) == 0;
+	p->branch = strncmp(base, "_index.", 7) == 0;
+	int oom = !p->path || !p->url;
+	/* Aliases are URLs too (Hugo writes a redirect page at each). */
+	const md_entry *al = md_value_find(fm.root, "aliases", 7);
+	if (al && !oom) {
+		const md_value *v = al->value;
+		size_t count = v->kind == MD_V_ARRAY ? v->n_items : 1;
+		for (size_t i = 0; i < count && !oom; i++) {
+			const md_value *a = v->kind == MD_V_ARRAY ? v->items[i] : v;
+			if (a->kind != MD_V_STRING || !a->str_len)
+				continue;
+			md_buf u = {0};
+			if (a->str[0] != '/') {
+				/* Relative aliases live under the page's section. */
+				char sec[PATH_MAX];
+				snprintf(sec, sizeof(sec), "%s", rel);
+				char *s1 = strchr(sec, '/');
+				if (s1) {
+					*s1 = '\0';
+					md_buf_printf(&u, "/%s/", sec);
+				} else {
+					md_buf_putc(&u, '/');
+				}
+			}
+			md_buf_put(&u, a->str, a->str_len);
+			if (u.data && u.data[u.len - 1] != '/')
+				md_buf_putc(&u, '/');
+			if (u.data) {
+				lower_ascii(u.data);
+				oom |= md_strset_put(&x->by_url, u.data, u.len, p) != 0;
+			}
+			oom |= u.oom;
+			md_buf_free(&u);
+		}
+	}
+	/* Heading ids, for #fragments into this page. */
+	if (!oom) {
+		md_headings h;
+		const char *style = x->site->anchors == MD_ANCHOR_GITHUB_ASCII ? "github-ascii"
+		                  : x->site->anchors == MD_ANCHOR_BLACKFRIDAY ? "blackfriday" : "github";
+		if (md_headings_collect(&h, text, len, fm.body_start, style) == 0) {
+			for (size_t i = 0; i < h.n && !oom; i++)
+				oom |= md_strset_put(&p->ids, h.v[i].id, strlen(h.v[i].id), NULL) != 0;
+			md_headings_free(&h);
+		}
+	}
+	md_frontmatter_free(&fm);
+	if (!oom && x->n_pages == x->cap_pages) {
+		size_t cap = x->cap_pages ? x->cap_pages * 2 : 256;
+		md_page **v = realloc(x->pages, cap * sizeof(*v));
+		if (!v)
+			oom = 1;
+		else
+			x->pages = v, x->cap_pages = cap;
+	}
+	if (oom) {
+		free(p->path);
+		free(p->url);
+		md_strset_free(&p->ids);
+		free(p);
+		return -1;
+	}
+	x->pages[x->n_pages++] = p;
+	/* Lookups: by URL, by content path with and without extension (for
+	 * ref/relref; bundles also by their directory), and by base name. */
+	char key[PATH_MAX];
+	snprintf(key, sizeof(key), "%s", rel);
+	lower_ascii(key);
+	oom |= md_strset_put(&x->by_url, p->url, strlen(p->url), p);
+	oom |= md_strset_put(&x->by_path, key, strlen(key), p);
+	char *dot = strrchr(key, '.');
+	if (dot)
+		*dot = '\0';
+	oom |= md_strset_put(&x->by_path, key, strlen(key), p);
+	if (p->leaf || p->branch) {
+		char *slash = strrchr(key, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			key[0] = '\0';
+		oom |= md_strset_put(&x->by_path, key, strlen(key), p);
+	}
+	const char *bn = strrchr(key, '/');
+	bn = bn ? bn + 1 : key;
+	if (*bn && !p->branch) {
+		int found;
+		void *prev = md_strset_get(&x->by_base, bn, strlen(bn), &found);
+		oom |= md_strset_put(&x->by_base, bn, strlen(bn), found && prev != p ? AMBIGUOUS : p);
+	}
+	return oom ? -1 : 0;
+}
+
+typedef struct walk_file {
+	char *rel;     /* content- or static-relative path */
+	int is_page;
+} walk_file;
+
+typedef struct filelist {
+	walk_file *v;
+	size_t n, cap;
+} filelist;
+
+static int list_push(filelist *l, const char *rel, int is_page)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 1024;
+		walk_file *v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n].rel = strdup(rel);
+	l->v[l->n].is_page = is_page;
+	return l->v[l->n++].rel ? 0 : -1;
+}
+
+static int is_md(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	return dot && (strcmp(dot, ".md") == 0 || strcmp(dot, ".markdown") == 0);
+}
+
+/* Files below `dir` (relative names), links to directories not followed. */
+static void walk(mdpost_index *x, const char *root, const char *rel, filelist *out, int depth)
+{
+	if (depth > 64 || atomic_load(&x->cancel))
+		return;
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s%s%s", root, rel[0] ? "/" : "", rel);
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char child[PATH_MAX], full[PATH_MAX];
+		snprintf(child, sizeof(child), "%s%s%s", rel, rel[0] ? "/" : "", e->d_name);
+		snprintf(full, sizeof(full), "%s/%s", root, child);
+		struct stat st;
+		if (lstat(full, &st) != 0)
+			continue;
+		if (S_ISLNK(st.st_mode) && (stat(full, &st) != 0 || S_ISDIR(st.st_mode)))
+			continue;
+		if (S_ISDIR(st.st_mode))
+			walk(x, root, child, out, depth + 1);
+		else if (S_ISREG(st.st_mode))
+			list_push(out, child, is_md(e->d_name));
+	}
+	closedir(d);
+}
+
+/* Bundle resources: published under the URL of the nearest leaf bundle
+ * above them, or of the branch bundle of their own directory. */
+static void add_resource(mdpost_index *x, const char *rel)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", rel);
+	for (;;) {
+		char *slash = strrchr(dir, '/');
+		if (!slash)
+			return;
+		*slash = '\0';
+		char key[PATH_MAX];
+		snprintf(key, sizeof(key), "%s/index.md", dir);
+		lower_ascii(key);
+		int found;
+		md_page *p = md_strset_get(&x->by_path, key, strlen(key), &found);
+		int own_dir = strlen(dir) + 1 + strlen(slash + 1) == strlen(rel);
+		if (!found && own_dir) {
+			snprintf(key, sizeof(key), "%s/_index.md", dir);
+			lower_ascii(key);
+			p = md_strset_get(&x->by_path, key, strlen(key), &found);
+		}
+		if (found && p) {
+			md_buf u = {0};
+			md_buf_printf(&u, "%s%s", p->url, rel + strlen(dir) + 1);
+			if (u.data)  /* resources keep their names' case */
+				md_strset_put(&x->files, u.data, u.len, NULL);
+			md_buf_free(&u);
+			return;
+		}
+	}
+}
+
+static int build(mdpost_index *x)
+{
+	const mdpost_site *s = x->site;
+	filelist content = {0}, statics = {0};
+	walk(x, s->content_dir, "", &content, 0);
+	for (size_t i = 0; i < content.n && !atomic_load(&x->cancel); i++) {
+		if (!content.v[i].is_page)
+			continue;
+		char full[PATH_MAX], err[256];
+		snprintf(full, sizeof(full), "%s/%s", s->content_dir, content.v[i].rel);
+		size_t len;
+		char *text = md_read_file(full, &len, err, sizeof(err));
+		if (!text)
+			continue;  /* unreadable: not a page the site can publish either */
+		int rc = add_page(x, content.v[i].rel, text, len);
+		free(text);
+		if (rc) {
+			x->rc = MDPOST_ENOMEM;
+			break;
+		}
+	}
+	for (size_t i = 0; i < content.n; i++)
+		if (!content.v[i].is_page)
+			add_resource(x, content.v[i].rel);
+	/* Sections: the top directories of content, and taxonomy lists. */
+	md_strset_put(&x->dirs, "/", 1, NULL);
+	for (size_t i = 0; i < x->n_pages; i++) {
+		const char *p = x->pages[i]->path;
+		const char *slash = strchr(p, '/');
+		if (slash) {
+			md_buf u = {0};
+			md_buf_putc(&u, '/');
+			md_buf_put(&u, p, (size_t)(slash - p) + 1);
+			if (u.data) {
+				lower_ascii(u.data);
+				md_strset_put(&x->dirs, u.data, u.len, NULL);
+			}
+			md_buf_free(&u);
+		}
+	}
+	for (int i = 0; i < s->n_taxonomies; i++) {
+		char u[300];
+		snprintf(u, sizeof(u), "/%s/", s->taxonomies[i]);
+		md_strset_put(&x->dirs, u, strlen(u), NULL);
+	}
+	for (int d = 0; d < s->n_static_dirs; d++) {
+		statics.n = 0;
+		walk(x, s->static_dirs[d], "", &statics, 0);
+		for (size_t i = 0; i < statics.n; i++) {
+			char u[PATH_MAX + 2];
+			snprintf(u, sizeof(u), "/%s", statics.v[i].rel);
+			md_strset_put(&x->files, u, strlen(u), NULL);
+			free(statics.v[i].rel);
+		}
+	}
+	char hook[PATH_MAX];
+	snprintf(hook, sizeof(hook), "%s/layouts/_default/_markup/render-link.html", s->site.root);
+	struct stat st;
+	x->render_hook = stat(hook, &st) == 0;
+	for (size_t i = 0; i < content.n; i++)
+		free(content.v[i].rel);
+	free(content.v);
+	free(statics.v);
+	return x->rc;
+}
+
+static void *build_thread(void *arg)
+{
+	mdpost_index *x = arg;
+	build(x);
+	atomic_store(&x->done, 1);
+	return NULL;
+}
+
+int mdpost_index_new(mdpost_index **out, mdpost_result *err, const mdpost_site *site,
+                     int background)
+{
+	if (!out || !err || !site)
+		return MDPOST_EINVAL;
+	memset(err, 0, sizeof(*err));
+	*out = NULL;
+	if (!site->found)
+		return md_result_error(err, MDPOST_EINVAL, "no site: nothing to index");
+	mdpost_index *x = calloc(1, sizeof(*x));
+	if (!x)
+		return md_result_error(err, MDPOST_ENOMEM, "out of memory");
+	x->site = site;
+	if (background && pthread_create(&x->thread, NULL, build_thread, x) == 0) {
+		x->started = 1;
+	} else {
+		build(x);
+		atomic_store(&x->done, 1);
+	}
+	*out = x;
+	return MDPOST_OK;
+}
+
+int mdpost_index_ready(const mdpost_index *x)
+{
+	return x && atomic_load(&((mdpost_index *)x)->done);
+}
+
+int mdpost_index_wait(mdpost_index *x)
+{
+	if (!x)
+		return MDPOST_EINVAL;
+	if (x->started) {
+		pthread_join(x->thread, NULL);
+		x->started = 0;
+	}
+	return x->rc;
+}
+
+void mdpost_index_free(mdpost_index *x)
+{
+	if (!x)
+		return;
+	atomic_store(&x->cancel, 1);
+	if (x->started)
+		pthread_join(x->thread, NULL);
+	for (size_t i = 0; i < x->n_pages; i++) {
+		free(x->pages[i]->path);
+		free(x->pages[i]->url);
+		md_strset_free(&x->pages[i]->ids);
+		free(x->pages[i]);
+	}
+	free(x->pages);
+	md_strset_free(&x->by_url);
+	md_strset_free(&x->by_path);
+	md_strset_free(&x->by_base);
+	md_strset_free(&x->files);
+	md_strset_free(&x->dirs);
+	free(x);
+}
+
+size_t mdpost_index_pages(const mdpost_index *x)
+{
+	return mdpost_index_ready(x) ? x->n_pages : 0;
+}
+
+/* ---- lookups (for links.c) -------------------------------------------------- */
+
+const md_page *md_index_url(const mdpost_index *x, const char *url, size_t n)
+{
+	int found;
+	md_page *p = md_strset_get(&x->by_url, url, n, &found);
+	return found ? p : NULL;
+}
+
+int md_index_file(const mdpost_index *x, const char *url, size_t n)
+{
+	return md_strset_has(&x->files, url, n);
+}
+
+int md_index_dir(const mdpost_index *x, const char *url, size_t n)
+{
+	if (md_strset_has(&x->dirs, url, n))
+		return 1;
+	/* Taxonomy terms: /tags/anything/ under a known taxonomy. */
+	for (int i = 0; i < x->site->n_taxonomies; i++) {
+		size_t tl = strlen(x->site->taxonomies[i]);
+		if (n > tl + 2 && url[0] == '/' && memcmp(url + 1, x->site->taxonomies[i], tl) == 0 &&
+		    url[tl + 1] == '/')
+			return 1;
+	}
+	return 0;
+}
+
+const md_page *md_index_path(const mdpost_index *x, const char *path, size_t n, int *ambiguous)
+{
+	int found;
+	*ambiguous = 0;
+	md_page *p = md_strset_get(&x->by_path, path, n, &found);
+	if (found)
+		return p;
+	const char *slash = memchr(path, '/', n);
+	if (slash)
+		return NULL;
+	/* A bare name, with or without its extension: unique across the site. */
+	const char *dot = memchr(path, '.', n);
+	if (dot && (n - (size_t)(dot - path) == 3 || n - (size_t)(dot - path) == 9) &&
+	    (strncmp(dot, ".md", 3) == 0 || strncmp(dot, ".markdown", 9) == 0))
+		n = (size_t)(dot - path);
+	p = md_strset_get(&x->by_base, path, n, &found);
+	if (found && p == AMBIGUOUS) {
+		*ambiguous = 1;
+		return NULL;
+	}
+	return found ? p : NULL;
+}
+
+int md_index_render_hook(const mdpost_index *x) { return x->render_hook; }
+
+/* The page whose URL is nearest to `url`, for "did you mean". */
+const md_page *md_index_nearest(const mdpost_index *x, const char *url, size_t n)
+{
+	const md_page *best = NULL;
+	size_t best_d = 4;
+	for (size_t i = 0; i < x->n_pages; i++) {
+		size_t d = md_edit_distance(x->pages[i]->url, strlen(x->pages[i]->url), url, n);
+		if (d < best_d)
+			best_d = d, best = x->pages[i];
+	}
+	return best;
+}
