@@ -26,6 +26,7 @@ static const char usage[] =
 	"  render FILE             HTML of the body (front matter removed)\n"
 	"  headings FILE           JSONL, one heading a line: line, level, text, id\n"
 	"  frontmatter FILE        JSON: the front matter's format and fields\n"
+	"  links FILE              JSONL, one link a line: line, col, kind, target, status\n"
 	"  version                 versions of mdpost and its libraries\n"
 	"\n"
 	"Exit status: 0 no errors, 1 errors found, 2 usage or I/O failure.\n";
@@ -677,6 +678,52 @@ static int cmd_headings(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_links(int argc, char **argv)
+{
+	const char *file;
+	if (one_file_cmd("links", argc, argv, &file))
+		return 2;
+	mdpost_site *site = open_site(file);
+	if (!site)
+		return 2;
+	mdpost_index *index = index_of(site);
+	mdpost_result res = {0};
+	msgpack_unpacked u;
+	md_buf opts = {0};
+	pack_opts(&opts, file, NULL);
+	int rc = call_on_file(mdpost_links, site, index, file, opts.data, opts.len, &res, &u);
+	md_buf_free(&opts);
+	mdpost_index_free(index);
+	mdpost_site_free(site);
+	if (rc) {
+		mdpost_result_free(&res);
+		return 2;
+	}
+	int broken = 0;
+	for (uint32_t i = 0; u.data.type == MSGPACK_OBJECT_ARRAY && i < u.data.via.array.size; i++) {
+		const msgpack_object *l = &u.data.via.array.ptr[i];
+		int kl, tl, sl, cl, ml;
+		const char *kind = get_str(l, "kind", &kl);
+		const char *target = get_str(l, "target", &tl);
+		const char *status = get_str(l, "status", &sl);
+		const char *code = get_str(l, "code", &cl);
+		const char *msg = get_str(l, "message", &ml);
+		printf("{\"line\":%lld,\"col\":%lld,\"kind\":\"%.*s\",\"target\":",
+		       get_int(l, "lnum") + 1, get_int(l, "col") + 1, kl, kind);
+		json_str(stdout, target, (size_t)tl);
+		printf(",\"status\":\"%.*s\"", sl, status);
+		if (cl) {
+			broken = 1;
+			printf(",\"code\":\"%.*s\",\"message\":", cl, code);
+			json_str(stdout, msg, (size_t)ml);
+		}
+		fputs("}\n", stdout);
+	}
+	msgpack_unpacked_destroy(&u);
+	mdpost_result_free(&res);
+	return broken ? 1 : 0;
+}
+
 static int cmd_render(int argc, char **argv)
 {
 	const char *file;
@@ -741,6 +788,8 @@ int main(int argc, char **argv)
 		return cmd_headings(argc - 2, argv + 2);
 	if (strcmp(cmd, "frontmatter") == 0)
 		return cmd_frontmatter(argc - 2, argv + 2);
+	if (strcmp(cmd, "links") == 0)
+		return cmd_links(argc - 2, argv + 2);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
 		return cmd_version();
 	fprintf(stderr, "mdpost: unknown command `%s`\n%s", cmd, usage);

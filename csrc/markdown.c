@@ -491,6 +491,12 @@ static void scan_shortcodes(lwalk *w, size_t s, size_t e)
 	}
 }
 
+static int link_cmp(const void *a, const void *b)
+{
+	const md_link *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
 /* Block nodes: definitions and raw HTML blocks; inline ranges to parse. */
 typedef struct ranges {
 	TSRange *v;
@@ -610,6 +616,8 @@ int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
 	free(r.v);
 	if (!w.oom)
 		scan_shortcodes(&w, body_start, len);
+	if (d->n_links > 1)
+		qsort(d->links, d->n_links, sizeof(*d->links), link_cmp);
 	/* Every id of the page, for #fragment checks. */
 	for (size_t i = 0; !w.oom && i < d->headings.n; i++)
 		if (md_strset_put(&d->ids, d->headings.v[i].id, strlen(d->headings.v[i].id), NULL))

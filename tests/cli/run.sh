@@ -141,6 +141,71 @@ expect "render" 0 "$(want <<'EOT'
 EOT
 )" "$mdpost" render "$tmp/r.md"
 
+expect "links: every link of a post with its verdict, in order" 1 "$(want <<'EOT'
+{"line":28,"col":20,"kind":"image","target":"https://images.example.com/summit/plenary-hall.jpg","status":"external"}
+{"line":32,"col":17,"kind":"image","target":"cover.png","status":"ok"}
+{"line":36,"col":211,"kind":"link","target":"#宣言要点七项原则","status":"ok"}
+{"line":38,"col":14,"kind":"image","target":"/images/summit-hall.png","status":"ok"}
+{"line":46,"col":133,"kind":"link","target":"#宣言要点：七项原则","status":"broken","code":"link-anchor","message":"no heading in this post has the id `宣言要点：七项原则` — did you mean #宣言要点七项原则?"}
+{"line":58,"col":20,"kind":"image","target":"group-photo.png","status":"broken","code":"link-file","message":"no image is published at /posts/paris-ai-summit/group-photo.png (not in static/ nor in this post's bundle)"}
+{"line":64,"col":217,"kind":"link","target":"../second-post/","status":"ok"}
+{"line":64,"col":272,"kind":"link","target":"../second-post/#open-source-社区的反应","status":"ok"}
+{"line":68,"col":154,"kind":"link","target":"../paris-summit-preview/","status":"broken","code":"link-file","message":"nothing is published at /posts/paris-summit-preview/"}
+{"line":72,"col":128,"kind":"shortcut","target":"第二篇","status":"shortcode"}
+{"line":72,"col":151,"kind":"relref","target":"second-post.md","status":"ok"}
+{"line":72,"col":189,"kind":"link","target":"../second-post.md","status":"ok"}
+{"line":79,"col":57,"kind":"link","target":"#各方表态","status":"ok"}
+{"line":80,"col":41,"kind":"link","target":"../second-post/","status":"ok"}
+{"line":84,"col":17,"kind":"figure","target":"cover.png","status":"ok"}
+{"line":86,"col":52,"kind":"link","target":"https://www.example.org/summit/declaration","status":"external"}
+{"line":96,"col":10,"kind":"link","target":"https://news.example.com/2025/02/12/paris-ai-summit","status":"external"}
+EOT
+)" "$mdpost" links $site/posts/paris-ai-summit/index.md
+expect "links: code blocks and code spans yield nothing" 0 "$(want <<'EOT'
+{"line":16,"col":133,"kind":"link","target":"../paris-ai-summit/","status":"ok"}
+{"line":20,"col":73,"kind":"link","target":"../paris-ai-summit/#宣言要点七项原则","status":"ok"}
+EOT
+)" "$mdpost" links $site/posts/second-post.md
+
+lnk=$tmp/site
+mkdir -p "$lnk/content/posts/b" "$lnk/static/img"
+printf 'title = "t"\n[permalinks]\nposts = "/:year/:slug/"\n' >"$lnk/hugo.toml"
+printf -- '---\ntitle: B\ndate: 2024-05-01\nslug: bee\naliases: [/old-b/]\n---\n## Part One\n' >"$lnk/content/posts/b/index.md"
+: >"$lnk/content/posts/b/photo.jpg"
+: >"$lnk/static/img/logo.png"
+cat >"$lnk/content/posts/a.md" <<'EOT'
+---
+title: A
+date: 2024-06-01
+---
+# Top
+
+[ok](/2024/bee/#part-one) [old](/old-b/) [bad-anchor](/2024/bee/#part-two)
+![res](/2024/bee/photo.jpg) ![case](/2024/bee/Photo.jpg) ![logo](/img/logo.png)
+[ref-ok]({{< ref "b" >}}) [ref-bad]({{< ref "nope.md" >}}) [tag](/tags/x/)
+[mail](mailto:a@b.c) [bad](htps://x.org) [empty]() [dbl](/img//logo.png)
+[undef][nowhere] [used][d] [top](#top)
+
+[d]: /2024/bee/
+[unused]: /2024/bee/
+
+```
+[in-code](/no/where/)
+```
+`[span](/no/where/)`
+EOT
+expect "check on a permalinks site: slugs, aliases, bundles, static, refs, case, schemes, code" 1 "$(want <<'EOT'
+content/posts/a.md:7:65: error: no heading in posts/b/index.md has the id `part-two` [link-anchor]
+content/posts/a.md:8:37: error: no image is published at /2024/bee/Photo.jpg (not in static/ nor in this post's bundle) [link-file]
+content/posts/a.md:9:46: error: ref "nope.md": no such page — Hugo fails the build (REF_NOT_FOUND) [link-ref]
+content/posts/a.md:10:28: error: `htps://x.org` has a misspelt scheme (http: or https:) [link-malformed]
+content/posts/a.md:10:50: error: the link has no target [link-malformed]
+content/posts/a.md:10:58: error: `/img//logo.png` has an empty path segment (//): nothing is published there [link-file]
+content/posts/a.md:11:9: error: no definition `[nowhere]: …` for this reference, so it shows as plain text [link-undefined]
+content/posts/a.md:14:11: info: the definition [unused] is never used [link-unused]
+EOT
+)" sh -c "cd '$lnk' && '$mdpost' check"
+
 expect "version" 0 - "$mdpost" version
 expect_grep "version names mdpost" '^mdpost [0-9]+\.[0-9]+\.[0-9]+$' out
 expect_grep "version names libyaml" '^libyaml 0\.2\.' out
