@@ -80,7 +80,7 @@ end
 local pending, poller = {}, nil
 
 function M.when_indexed(site)
-  if not site.index or pending[site] or native.index_ready(site) then
+  if pending[site] or (not site.next_index and (not site.index or native.index_ready(site))) then
     return
   end
   pending[site] = true
@@ -91,7 +91,8 @@ function M.when_indexed(site)
   poller:start(50, 50, vim.schedule_wrap(function()
     local any = false
     for s in pairs(pending) do
-      if native.index_ready(s) then
+      local swapped = native.swap_index(s)
+      if not s.next_index and (swapped or native.index_ready(s)) then
         pending[s] = nil
         M.refresh_all()
         vim.api.nvim_exec_autocmds('User', { pattern = 'MdpostIndexed', modeline = false })
@@ -157,6 +158,18 @@ function M.attach(buf)
     buffer = buf,
     callback = function()
       M.schedule(buf)
+    end,
+  })
+  vim.api.nvim_create_autocmd('BufWritePost', {
+    group = group,
+    buffer = buf,
+    callback = function()
+      -- Other posts link into this one: re-index the site in the background.
+      local site = native.site(buffer.path(buf))
+      if site and site.index then
+        native.refresh_index(site)
+        M.when_indexed(site)
+      end
     end,
   })
   vim.api.nvim_create_autocmd({ 'BufWritePost', 'InsertLeave' }, {

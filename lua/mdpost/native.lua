@@ -229,20 +229,51 @@ function M.site(path)
   local info = decode(call('mdpost_site_info', ptr)) or {}
   local site = { ptr = ptr, info = info, root = root }
   if info.found then
-    -- The index is built on a thread of the library; the editor polls it.
-    local ip = ffi.new('mdpost_index*[1]')
-    res = ffi.new('mdpost_result[1]')
-    if l.mdpost_index_new(ip, res, ptr, 1) == 0 then
-      -- Freed before the site it reads (the site stays referenced here).
-      site.index = ffi.gc(ip[0], function(x)
-        l.mdpost_index_free(x)
-        local _ = ptr
-      end)
-    end
-    l.mdpost_result_free(res)
+    site.index = M.new_index(site)
   end
   sites[root] = site
   return site
+end
+
+--- Starts building an index of the site on a thread of the library; the
+--- editor polls it (M.index_ready) and never waits.
+function M.new_index(site)
+  local l = M.load()
+  if not l then
+    return nil
+  end
+  local ffi = require('ffi')
+  local ip = ffi.new('mdpost_index*[1]')
+  local res = ffi.new('mdpost_result[1]')
+  local index
+  local ptr = site.ptr
+  if l.mdpost_index_new(ip, res, ptr, 1) == 0 then
+    -- The closure keeps the site alive until its index is freed.
+    index = ffi.gc(ip[0], function(x)
+      l.mdpost_index_free(x)
+      local _ = ptr
+    end)
+  end
+  l.mdpost_result_free(res)
+  return index
+end
+
+--- After a post was written: build a fresh index beside the current one,
+--- which stays in use until the new one is ready (M.swap_index).
+function M.refresh_index(site)
+  if site and site.info and site.info.found then
+    site.next_index = M.new_index(site)
+  end
+end
+
+--- Puts a finished fresh index in place; true when it did.
+function M.swap_index(site)
+  local l = M.load()
+  if site.next_index and l and l.mdpost_index_ready(site.next_index) == 1 then
+    site.index, site.next_index = site.next_index, nil
+    return true
+  end
+  return false
 end
 
 --- Is the site's index built? (false while its thread still walks the site)
@@ -257,6 +288,11 @@ function M.index_pages(site)
     return 0
   end
   return tonumber(l.mdpost_index_pages(site.index))
+end
+
+--- The sites opened so far, by root.
+function M.sites()
+  return sites
 end
 
 --- Forgets opened sites (after their config files changed).

@@ -187,3 +187,23 @@ T.test(':PostCheck lists every problem of the post, links included', function()
   T.eq(got, { '11:7 fm-type', '16:1 fm-unknown-key', '25:1 fm-duplicate-key', '46:133 link-anchor',
     '58:20 link-file', '68:154 link-file' })
 end)
+
+T.test('writing a post re-indexes the site: links into it follow', function()
+  local root = vim.fn.tempname()
+  write(root .. '/hugo.toml', { 'title = "t"' })
+  write(root .. '/content/posts/a.md', { '---', 'title: A', '---', '[to b](../b/#later)' })
+  write(root .. '/content/posts/b.md', { '---', 'title: B', '---', '## Now' })
+  require('mdpost.native').forget_sites()
+  vim.cmd('edit ' .. root .. '/content/posts/a.md')
+  local a = vim.api.nvim_get_current_buf()
+  T.wait(5000, function()
+    return vim.tbl_contains(summary(a), '3:12-3:18 link-anchor')
+  end, 'the missing anchor')
+  -- Add the heading to b and write it: a's link is fine once re-indexed.
+  vim.cmd('split ' .. root .. '/content/posts/b.md')
+  vim.api.nvim_buf_set_lines(0, -1, -1, true, { '## Later' })
+  vim.cmd('write')
+  T.wait(5000, function()
+    return #summary(a) == 0
+  end, 'the anchor to resolve after the write')
+end)
