@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <msgpack.h>
@@ -19,7 +21,7 @@
 static const char usage[] =
 	"usage: mdpost <command> [options]\n"
 	"\n"
-	"  check [--site DIR] [--format text|jsonl] [--strict]\n"
+	"  check [--site DIR] [--format text|jsonl|sarif|github] [--strict]\n"
 	"        [--rule CODE=error|warning|info|hint|off] [PATH...]\n"
 	"                          check posts (files or directories; default: the\n"
 	"                          site's content dir); exit 1 when errors are found\n"
@@ -238,9 +240,23 @@ typedef struct check_ctx {
 	int strict;
 	rule_override rules[64];
 	int n_rules;
-	size_t files, errors, warnings;
+	size_t files, errors, warnings, files_with_results;
 	int io_failed;
+	struct job *jobs;          /* every file to check, in output order */
+	size_t n_jobs, cap_jobs;
 } check_ctx;
+
+/* One file's check: filled by a worker, printed by the main thread in
+ * order, then freed, so memory holds only what is not printed yet. */
+typedef struct job {
+	char *path;
+	mdpost_site *site;
+	mdpost_index *index;
+	md_buf out;                /* formatted lines (or SARIF results) */
+	size_t errors, warnings;
+	int failed;                /* I/O or library failure: exit 2 */
+	int done;
+} job;
 
 static int severity_from(const char *s, size_t n)
 {
@@ -313,21 +329,85 @@ static mdpost_site *site_for(check_ctx *c, const char *path, mdpost_index **inde
 	return c->last_site;
 }
 
-static void check_file(check_ctx *c, const char *path)
+static void json_buf(md_buf *b, const char *s, size_t n)
+{
+	md_buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		switch (ch) {
+		case '"': md_buf_puts(b, "\\\""); break;
+		case '\\': md_buf_puts(b, "\\\\"); break;
+		case '\n': md_buf_puts(b, "\\n"); break;
+		case '\r': md_buf_puts(b, "\\r"); break;
+		case '\t': md_buf_puts(b, "\\t"); break;
+		default:
+			if (ch < 0x20 || ch == 0x7F)
+				md_buf_printf(b, "\\u%04x", ch);
+			else
+				md_buf_putc(b, (char)ch);
+		}
+	}
+	md_buf_putc(b, '"');
+}
+
+/* GitHub workflow commands escape %, CR, LF (and , : in properties). */
+static void gh_escape(md_buf *b, const char *s, size_t n, int property)
+{
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		if (ch == '%')
+			md_buf_puts(b, "%25");
+		else if (ch == '\r')
+			md_buf_puts(b, "%0D");
+		else if (ch == '\n')
+			md_buf_puts(b, "%0A");
+		else if (property && ch == ':')
+			md_buf_puts(b, "%3A");
+		else if (property && ch == ',')
+			md_buf_puts(b, "%2C");
+		else
+			md_buf_putc(b, ch);
+	}
+}
+
+/* 1-based column in characters (SARIF, GitHub) from a 0-based byte column. */
+static long long char_col(const char *text, size_t len, const md_lines *lines,
+                          long long line0, long long byte_col)
+{
+	if (!text || line0 < 0 || (size_t)line0 >= lines->n)
+		return byte_col + 1;
+	size_t start = lines->starts[line0];
+	size_t stop = start + (size_t)byte_col;
+	if (stop > len)
+		stop = len;
+	return (long long)md_utf8_count(text + start, stop - start) + 1;
+}
+
+static void check_job(const check_ctx *c, job *j)
 {
 	mdpost_result res = {0};
-	msgpack_unpacked u;
 	md_buf opts = {0};
-	pack_opts(&opts, path, NULL);
-	mdpost_index *index = NULL;
-	mdpost_site *site = site_for(c, path, &index);
-	int rc = site ? call_on_file(mdpost_check, site, index, path, opts.data, opts.len, &res, &u) : 2;
+	pack_opts(&opts, j->path, NULL);
+	size_t len = 0;
+	char *text = slurp(j->path, &len);
+	int rc = text ? mdpost_check(&res, j->site, j->index, text, len, opts.data, opts.len) : -1;
 	md_buf_free(&opts);
-	c->files++;
 	if (rc) {
-		c->io_failed = 1;
+		if (text)
+			fprintf(stderr, "mdpost: %s: %s\n", j->path, res.error ? res.error : "failed");
+		j->failed = 1;
+		free(text);
 		mdpost_result_free(&res);
 		return;
+	}
+	msgpack_unpacked u;
+	msgpack_unpacked_init(&u);
+	size_t off = 0;
+	md_lines lines = {0};
+	if (msgpack_unpack_next(&u, res.data, res.len, &off) != MSGPACK_UNPACK_SUCCESS ||
+	    md_lines_init(&lines, text, len)) {
+		j->failed = 1;
+		goto done;
 	}
 	const msgpack_object *diags = get(&u.data, "diagnostics");
 	for (uint32_t i = 0; diags && diags->type == MSGPACK_OBJECT_ARRAY && i < diags->via.array.size; i++) {
@@ -344,28 +424,199 @@ static void check_file(check_ctx *c, const char *path)
 		if (severity <= 0)
 			continue;
 		const char *sevname = md_severity_name(severity);
-		if (severity == MD_SEV_ERROR)
-			c->errors++;
-		else if (severity == MD_SEV_WARNING)
-			c->warnings++;
-		long long l1 = get_int(d, "lnum") + 1, c1 = get_int(d, "col") + 1;
-		long long l2 = get_int(d, "end_lnum") + 1, c2 = get_int(d, "end_col") + 1;
+		j->errors += severity == MD_SEV_ERROR;
+		j->warnings += severity == MD_SEV_WARNING;
+		long long l0 = get_int(d, "lnum"), c0 = get_int(d, "col");
+		long long le = get_int(d, "end_lnum"), ce = get_int(d, "end_col");
+		md_buf *o = &j->out;
 		if (strcmp(c->format, "jsonl") == 0) {
-			fputs("{\"file\":", stdout);
-			json_str(stdout, path, strlen(path));
-			printf(",\"line\":%lld,\"col\":%lld,\"end_line\":%lld,\"end_col\":%lld,"
-			       "\"severity\":\"%s\",\"code\":", l1, c1, l2, c2, sevname);
-			json_str(stdout, code, (size_t)clen);
-			fputs(",\"message\":", stdout);
-			json_str(stdout, msg, (size_t)mlen);
-			fputs("}\n", stdout);
+			md_buf_puts(o, "{\"file\":");
+			json_buf(o, j->path, strlen(j->path));
+			md_buf_printf(o, ",\"line\":%lld,\"col\":%lld,\"end_line\":%lld,\"end_col\":%lld,"
+			              "\"severity\":\"%s\",\"code\":", l0 + 1, c0 + 1, le + 1, ce + 1, sevname);
+			json_buf(o, code, (size_t)clen);
+			md_buf_puts(o, ",\"message\":");
+			json_buf(o, msg, (size_t)mlen);
+			md_buf_puts(o, "}\n");
+		} else if (strcmp(c->format, "github") == 0) {
+			const char *kind = severity == MD_SEV_ERROR ? "error"
+			                 : severity == MD_SEV_WARNING ? "warning" : "notice";
+			md_buf_printf(o, "::%s file=", kind);
+			gh_escape(o, j->path, strlen(j->path), 1);
+			md_buf_printf(o, ",line=%lld,endLine=%lld,col=%lld,endColumn=%lld,title=mdpost ",
+			              l0 + 1, le + 1, char_col(text, len, &lines, l0, c0),
+			              char_col(text, len, &lines, le, ce));
+			gh_escape(o, code, (size_t)clen, 1);
+			md_buf_puts(o, "::");
+			gh_escape(o, msg, (size_t)mlen, 0);
+			md_buf_putc(o, '\n');
+		} else if (strcmp(c->format, "sarif") == 0) {
+			const char *level = severity == MD_SEV_ERROR ? "error"
+			                  : severity == MD_SEV_WARNING ? "warning" : "note";
+			md_buf_printf(o, "%s{\"ruleId\":", o->len ? "," : "");
+			json_buf(o, code, (size_t)clen);
+			md_buf_printf(o, ",\"level\":\"%s\",\"message\":{\"text\":", level);
+			json_buf(o, msg, (size_t)mlen);
+			md_buf_puts(o, "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
+			json_buf(o, j->path, strlen(j->path));
+			md_buf_printf(o, "},\"region\":{\"startLine\":%lld,\"startColumn\":%lld,"
+			              "\"endLine\":%lld,\"endColumn\":%lld}}}]}", l0 + 1,
+			              char_col(text, len, &lines, l0, c0), le + 1,
+			              char_col(text, len, &lines, le, ce));
 		} else {
-			printf("%s:%lld:%lld: %s: %.*s [%.*s]\n", path, l1, c1, sevname,
-			       mlen, msg, clen, code);
+			md_buf_printf(o, "%s:%lld:%lld: %s: %.*s [%.*s]\n", j->path, l0 + 1, c0 + 1,
+			              sevname, mlen, msg, clen, code);
 		}
 	}
+	if (j->out.oom)
+		j->failed = 1;
+done:
+	md_lines_free(&lines);
 	msgpack_unpacked_destroy(&u);
 	mdpost_result_free(&res);
+	free(text);
+}
+
+static void check_file(check_ctx *c, const char *path)
+{
+	if (c->n_jobs == c->cap_jobs) {
+		size_t cap = c->cap_jobs ? c->cap_jobs * 2 : 256;
+		job *v = realloc(c->jobs, cap * sizeof(*v));
+		if (!v) {
+			c->io_failed = 1;
+			return;
+		}
+		c->jobs = v;
+		c->cap_jobs = cap;
+	}
+	job *j = &c->jobs[c->n_jobs];
+	memset(j, 0, sizeof(*j));
+	j->site = site_for(c, path, &j->index);
+	j->path = strdup(path);
+	if (!j->site || !j->path) {
+		free(j->path);
+		c->io_failed = 1;
+		return;
+	}
+	c->n_jobs++;
+}
+
+/* ---- running the jobs on every core, printing them in order --------------- */
+
+typedef struct pool {
+	check_ctx *c;
+	size_t next;               /* the next job to take */
+	pthread_mutex_t lock;
+	pthread_cond_t finished;
+} pool;
+
+static void *worker(void *arg)
+{
+	pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		size_t i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->c->n_jobs)
+			return NULL;
+		check_job(p->c, &p->c->jobs[i]);
+		pthread_mutex_lock(&p->lock);
+		p->c->jobs[i].done = 1;
+		pthread_cond_broadcast(&p->finished);
+		pthread_mutex_unlock(&p->lock);
+	}
+}
+
+static void progress(size_t done, size_t total)
+{
+	int width = 30, filled = total ? (int)(done * (size_t)width / total) : width;
+	fprintf(stderr, "\r[%.*s%*s] %zu/%zu", filled, "##############################",
+	        width - filled, "", done, total);
+}
+
+static void run_jobs(check_ctx *c, FILE *out)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *env = getenv("MDPOST_JOBS");
+	int n = env && atoi(env) > 0 ? atoi(env) : cores > 0 ? (int)cores : 1;
+	if (n > 64)
+		n = 64;
+	if ((size_t)n > c->n_jobs)
+		n = c->n_jobs ? (int)c->n_jobs : 1;
+	/* A bar only for people: a terminal, and not a CI log. */
+	int bar = isatty(2) && !getenv("CI") && c->n_jobs >= 200;
+	pool p = {c, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
+	pthread_t threads[64];
+	int started = 0;
+	for (int i = 0; i < n; i++)
+		started += pthread_create(&threads[started], NULL, worker, &p) == 0;
+	if (!started)
+		worker(&p);  /* no threads to be had: do it here */
+	for (size_t i = 0; i < c->n_jobs; i++) {
+		pthread_mutex_lock(&p.lock);
+		while (!c->jobs[i].done)
+			pthread_cond_wait(&p.finished, &p.lock);
+		pthread_mutex_unlock(&p.lock);
+		job *j = &c->jobs[i];
+		if (bar && (i % 50 == 0 || i + 1 == c->n_jobs))
+			progress(i + 1, c->n_jobs);
+		if (j->out.len) {
+			if (bar)
+				fputs("\r\033[K", stderr);
+			if (strcmp(c->format, "sarif") == 0 && c->files_with_results++)
+				fputc(',', out);
+			fwrite(j->out.data, 1, j->out.len, out);
+		}
+		c->files++;
+		c->errors += j->errors;
+		c->warnings += j->warnings;
+		c->io_failed |= j->failed;
+		md_buf_free(&j->out);
+		free(j->path);
+	}
+	if (bar)
+		fputs("\r\033[K", stderr);
+	for (int i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	free(c->jobs);
+	c->jobs = NULL;
+	c->n_jobs = 0;
+}
+
+static const struct {
+	const char *code, *text;
+} rule_docs[] = {
+	{"fm-syntax", "front matter cannot be parsed"},
+	{"fm-unclosed", "front matter has no closing delimiter"},
+	{"fm-duplicate-key", "a front matter key is given twice"},
+	{"fm-unknown-key", "a front matter key the schema does not know"},
+	{"fm-type", "a front matter value of the wrong type"},
+	{"fm-required", "a required front matter key is missing or empty"},
+	{"fm-date", "a date the generator will not parse"},
+	{"fm-enum", "a value outside the allowed set"},
+	{"fm-url", "a malformed URL in a URL field"},
+	{"fm-length", "text longer (or shorter) than the configured limit"},
+	{"fm-pattern", "a value that does not match the schema's pattern"},
+	{"link-file", "a link or image whose target is not published on the site"},
+	{"link-anchor", "a #fragment no heading of the target page produces"},
+	{"link-ref", "a ref/relref target that is missing or ambiguous"},
+	{"link-malformed", "a link that cannot be a valid URL or path"},
+	{"link-undefined", "a reference link with no definition"},
+	{"link-unused", "a link definition nothing uses"},
+	{"link-external", "an external URL that is dead"},
+};
+
+static void sarif_head(FILE *out)
+{
+	fprintf(out, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
+	             "\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"mdpost\","
+	             "\"version\":\"%s\",\"informationUri\":\"https://github.com/mdpost/mdpost\","
+	             "\"rules\":[", mdpost_version());
+	for (size_t i = 0; i < sizeof(rule_docs) / sizeof(rule_docs[0]); i++)
+		fprintf(out, "%s{\"id\":\"%s\",\"shortDescription\":{\"text\":\"%s\"},"
+		             "\"helpUri\":\"https://github.com/mdpost/mdpost/blob/main/doc/mdpost.txt\"}",
+		        i ? "," : "", rule_docs[i].code, rule_docs[i].text);
+	fputs("]}},\"columnKind\":\"unicodeCodePoints\",\"results\":[", out);
 }
 
 static int is_markdown(const char *name)
@@ -489,6 +740,8 @@ static void relative_path(char *out, size_t cap, const char *from, const char *t
 
 static int cmd_check(int argc, char **argv)
 {
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	check_ctx c = {0};
 	c.format = "text";
 	const char *site_dir = NULL;
@@ -506,8 +759,9 @@ static int cmd_check(int argc, char **argv)
 		}
 		if (strcmp(a, "--format") == 0) {
 			c.format = argv[++i];
-			if (strcmp(c.format, "text") && strcmp(c.format, "jsonl")) {
-				fprintf(stderr, "mdpost: unknown format `%s` (text, jsonl)\n", c.format);
+			if (strcmp(c.format, "text") && strcmp(c.format, "jsonl") &&
+			    strcmp(c.format, "sarif") && strcmp(c.format, "github")) {
+				fprintf(stderr, "mdpost: unknown format `%s` (text, jsonl, sarif, github)\n", c.format);
 				free(paths);
 				return 2;
 			}
@@ -564,18 +818,28 @@ static int cmd_check(int argc, char **argv)
 			snprintf(content, sizeof(content), "%s", abs_content);
 		paths[n_paths++] = content;
 	}
+	struct timespec t1;
 	for (int i = 0; i < n_paths; i++)
 		check_path(&c, paths[i], 0);
 	free(paths);
+	int sarif = strcmp(c.format, "sarif") == 0;
+	if (sarif)
+		sarif_head(stdout);
+	run_jobs(&c, stdout);
+	if (sarif)
+		fputs("]}]}\n", stdout);
+	fflush(stdout);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	mdpost_index_free(c.fixed_index);
 	mdpost_site_free(site);
 	for (int i = 0; i < c.n_sites; i++) {
 		mdpost_index_free(c.sites[i].index);
 		mdpost_site_free(c.sites[i].site);
 	}
-	if (isatty(2) || getenv("MDPOST_SUMMARY"))
-		fprintf(stderr, "mdpost: %zu files, %zu errors, %zu warnings\n",
-		        c.files, c.errors, c.warnings);
+	fprintf(stderr, "mdpost: %zu file%s, %zu error%s, %zu warning%s in %.2f s\n",
+	        c.files, c.files == 1 ? "" : "s", c.errors, c.errors == 1 ? "" : "s",
+	        c.warnings, c.warnings == 1 ? "" : "s",
+	        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	if (c.io_failed)
 		return 2;
 	return (c.errors || (c.strict && c.warnings)) ? 1 : 0;

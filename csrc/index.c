@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dates.h"
 #include "internal.h"
@@ -196,11 +197,40 @@ char *md_page_url(const mdpost_site *site, const char *path, const md_value *fm)
 
 /* ---- building --------------------------------------------------------------- */
 
-static int add_page(mdpost_index *x, const char *rel, const char *text, size_t len)
+/* A page read and parsed, not yet in the index: workers make these. */
+typedef struct prepared {
+	md_page *page;
+	char **aliases;    /* URL paths */
+	size_t n_aliases;
+	int failed;
+} prepared;
+
+static void prepared_free(prepared *pp)
 {
+	for (size_t i = 0; i < pp->n_aliases; i++)
+		free(pp->aliases[i]);
+	free(pp->aliases);
+	if (pp->page) {
+		free(pp->page->path);
+		free(pp->page->url);
+		md_strset_free(&pp->page->ids);
+		free(pp->page);
+	}
+	memset(pp, 0, sizeof(*pp));
+}
+
+/* Parses one page: its URL, aliases and heading ids. Touches nothing
+ * shared, so many run at once. */
+static void prepare_page(const mdpost_index *x, const char *rel, const char *text, size_t len,
+                         prepared *out)
+{
+	memset(out, 0, sizeof(*out));
 	md_page *p = calloc(1, sizeof(*p));
-	if (!p)
-		return -1;
+	if (!p) {
+		out->failed = 1;
+		return;
+	}
+	out->page = p;
 	p->path = strdup(rel);
 	md_frontmatter fm;
 	md_diags d = {0};
@@ -217,6 +247,8 @@ static int add_page(mdpost_index *x, const char *rel, const char *text, size_t l
 	if (al && !oom) {
 		const md_value *v = al->value;
 		size_t count = v->kind == MD_V_ARRAY ? v->n_items : 1;
+		out->aliases = calloc(count ? count : 1, sizeof(char *));
+		oom |= !out->aliases;
 		for (size_t i = 0; i < count && !oom; i++) {
 			const md_value *a = v->kind == MD_V_ARRAY ? v->items[i] : v;
 			if (a->kind != MD_V_STRING || !a->str_len)
@@ -237,12 +269,11 @@ static int add_page(mdpost_index *x, const char *rel, const char *text, size_t l
 			md_buf_put(&u, a->str, a->str_len);
 			if (u.data && u.data[u.len - 1] != '/')
 				md_buf_putc(&u, '/');
+			oom |= u.oom || !u.data;
 			if (u.data) {
 				lower_ascii(u.data);
-				oom |= md_strset_put(&x->by_url, u.data, u.len, p) != 0;
+				out->aliases[out->n_aliases++] = u.data;
 			}
-			oom |= u.oom;
-			md_buf_free(&u);
 		}
 	}
 	/* Heading ids, for #fragments into this page. */
@@ -257,26 +288,30 @@ static int add_page(mdpost_index *x, const char *rel, const char *text, size_t l
 		}
 	}
 	md_frontmatter_free(&fm);
-	if (!oom && x->n_pages == x->cap_pages) {
+	out->failed = oom;
+}
+
+/* Puts a prepared page in the index's lookups (one thread at a time). */
+static int register_page(mdpost_index *x, prepared *pp)
+{
+	md_page *p = pp->page;
+	int oom = 0;
+	if (x->n_pages == x->cap_pages) {
 		size_t cap = x->cap_pages ? x->cap_pages * 2 : 256;
 		md_page **v = realloc(x->pages, cap * sizeof(*v));
 		if (!v)
-			oom = 1;
-		else
-			x->pages = v, x->cap_pages = cap;
-	}
-	if (oom) {
-		free(p->path);
-		free(p->url);
-		md_strset_free(&p->ids);
-		free(p);
-		return -1;
+			return -1;
+		x->pages = v;
+		x->cap_pages = cap;
 	}
 	x->pages[x->n_pages++] = p;
+	pp->page = NULL;  /* owned by the index now */
+	for (size_t i = 0; i < pp->n_aliases; i++)
+		oom |= md_strset_put(&x->by_url, pp->aliases[i], strlen(pp->aliases[i]), p) != 0;
 	/* Lookups: by URL, by content path with and without extension (for
 	 * ref/relref; bundles also by their directory), and by base name. */
 	char key[PATH_MAX];
-	snprintf(key, sizeof(key), "%s", rel);
+	snprintf(key, sizeof(key), "%s", p->path);
 	lower_ascii(key);
 	oom |= md_strset_put(&x->by_url, p->url, strlen(p->url), p);
 	oom |= md_strset_put(&x->by_path, key, strlen(key), p);
@@ -396,26 +431,65 @@ static void add_resource(mdpost_index *x, const char *rel)
 	}
 }
 
+typedef struct prep_ctx {
+	mdpost_index *x;
+	const filelist *files;
+	prepared *out;
+	size_t next;
+	pthread_mutex_t lock;
+} prep_ctx;
+
+static void *prep_worker(void *arg)
+{
+	prep_ctx *pc = arg;
+	for (;;) {
+		pthread_mutex_lock(&pc->lock);
+		size_t i = pc->next++;
+		pthread_mutex_unlock(&pc->lock);
+		if (i >= pc->files->n || atomic_load(&pc->x->cancel))
+			return NULL;
+		const walk_file *f = &pc->files->v[i];
+		if (!f->is_page)
+			continue;
+		char full[PATH_MAX], err[256];
+		snprintf(full, sizeof(full), "%s/%s", pc->x->site->content_dir, f->rel);
+		size_t len;
+		char *text = md_read_file(full, &len, err, sizeof(err));
+		if (!text)
+			continue;  /* unreadable: not a page the site can publish either */
+		prepare_page(pc->x, f->rel, text, len, &pc->out[i]);
+		free(text);
+	}
+}
+
 static int build(mdpost_index *x)
 {
 	const mdpost_site *s = x->site;
 	filelist content = {0}, statics = {0};
 	walk(x, s->content_dir, "", &content, 0);
-	for (size_t i = 0; i < content.n && !atomic_load(&x->cancel); i++) {
-		if (!content.v[i].is_page)
-			continue;
-		char full[PATH_MAX], err[256];
-		snprintf(full, sizeof(full), "%s/%s", s->content_dir, content.v[i].rel);
-		size_t len;
-		char *text = md_read_file(full, &len, err, sizeof(err));
-		if (!text)
-			continue;  /* unreadable: not a page the site can publish either */
-		int rc = add_page(x, content.v[i].rel, text, len);
-		free(text);
-		if (rc) {
-			x->rc = MDPOST_ENOMEM;
-			break;
+	/* Pages are read and parsed on every core, then registered in order. */
+	prepared *pre = calloc(content.n ? content.n : 1, sizeof(*pre));
+	if (!pre) {
+		x->rc = MDPOST_ENOMEM;
+	} else {
+		prep_ctx pc = {x, &content, pre, 0, PTHREAD_MUTEX_INITIALIZER};
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		int n = cores > 1 ? (int)(cores > 16 ? 16 : cores) : 1;
+		pthread_t threads[16];
+		int started = 0;
+		for (int i = 0; i < n - 1; i++)
+			started += pthread_create(&threads[started], NULL, prep_worker, &pc) == 0;
+		prep_worker(&pc);
+		for (int i = 0; i < started; i++)
+			pthread_join(threads[i], NULL);
+		for (size_t i = 0; i < content.n; i++) {
+			if (!x->rc && pre[i].page && !pre[i].failed && register_page(x, &pre[i]))
+				x->rc = MDPOST_ENOMEM;
+			else if (pre[i].failed)
+				x->rc = MDPOST_ENOMEM;
+			prepared_free(&pre[i]);
 		}
+		free(pre);
 	}
 	for (size_t i = 0; i < content.n; i++)
 		if (!content.v[i].is_page)

@@ -206,6 +206,41 @@ content/posts/a.md:14:11: info: the definition [unused] is never used [link-unus
 EOT
 )" sh -c "cd '$lnk' && '$mdpost' check"
 
+expect "github: workflow commands, columns in characters, escaped" 1 "$(want <<'EOT'
+::error file=examples/site/content/posts/second-post.md,line=3,endLine=3,col=7,endColumn=28,title=mdpost fm-date::`date: "2025/02/14 09:30:00"` is not a date Hugo can read: it silently drops it and the page gets 0001-01-01 — write "2025-02-14 09:30:00"
+::error file=examples/site/content/posts/broken-front-matter.md,line=2,endLine=2,col=12,endColumn=13,title=mdpost fm-syntax::YAML: mapping values are not allowed in this context — a value that contains `: ` must be quoted
+EOT
+)" "$mdpost" check --format github $site/posts/second-post.md $site/posts/broken-front-matter.md
+expect_grep "a summary line on stderr" '^mdpost: 2 files, 2 errors, 0 warnings in [0-9]+\.[0-9]{2} s$' err
+
+expect "sarif: a valid SARIF 2.1.0 log" 1 - "$mdpost" check --format sarif --site examples/site
+cp "$tmp/out" "$tmp/sarif.json"
+expect "sarif: required fields, every result located" 0 "$(want <<'EOT'
+2.1.0 mdpost 8
+link-anchor error examples/site/content/posts/paris-ai-summit/index.md 46 47 46 57
+fm-date error examples/site/content/posts/second-post.md 3 7 3 28
+EOT
+)" python3 -c '
+import json, sys
+log = json.load(open(sys.argv[1]))
+run = log["runs"][0]
+rules = {r["id"] for r in run["tool"]["driver"]["rules"]}
+res = run["results"]
+print(log["version"], run["tool"]["driver"]["name"], len(res))
+for r in res:
+    assert r["ruleId"] in rules and r["message"]["text"] and r["level"] in ("error", "warning", "note")
+    loc = r["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] and loc["region"]["startLine"] >= 1
+for r in res:
+    if r["ruleId"] in ("fm-date", "link-anchor"):
+        loc = r["locations"][0]["physicalLocation"]; g = loc["region"]
+        print(r["ruleId"], r["level"], loc["artifactLocation"]["uri"].replace("../", ""), g["startLine"], g["startColumn"], g["endLine"], g["endColumn"])
+' "$tmp/sarif.json"
+
+expect "one worker or many: the same output, in the same order" 1 - sh -c "cd /tmp && MDPOST_JOBS=1 '$mdpost' check --format jsonl --site '$root/examples/site' > '$tmp/one.jsonl'; '$mdpost' check --format jsonl --site '$root/examples/site'"
+cp "$tmp/out" "$tmp/many.jsonl"
+expect "  …identical" 0 "$tmp/one.jsonl" cat "$tmp/many.jsonl"
+
 expect "version" 0 - "$mdpost" version
 expect_grep "version names mdpost" '^mdpost [0-9]+\.[0-9]+\.[0-9]+$' out
 expect_grep "version names libyaml" '^libyaml 0\.2\.' out
