@@ -41,7 +41,7 @@ TS_TOML_TGZ ?=
 GRAMMARS := build/grammars
 
 # Paths are bounded by PATH_MAX: truncation warnings on them are noise.
-WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wno-format-truncation
+WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter $(if $(findstring clang,$(CC)),,-Wno-format-truncation)
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(WARN)
 DEP_CFLAGS = $(YAML_CFLAGS) $(CMARK_CFLAGS) $(MSGPACK_CFLAGS) $(CURL_CFLAGS) $(TS_CFLAGS)
 LIBS = $(YAML_LIBS) $(CMARK_LIBS) $(MSGPACK_LIBS) $(CURL_LIBS) -lpthread -lm
@@ -56,8 +56,9 @@ PRESETS := $(sort $(wildcard csrc/presets/*.yaml))
 C_TESTS := $(patsubst tests/c/%.c,%,$(wildcard tests/c/test_*.c))
 
 .PHONY: all check-deps deps test test-c test-cli test-nvim test-nvim-current \
-        nvim-current asan demo clean bench
+        nvim-current asan demo clean bench fuzz fuzz-build
 .DEFAULT_GOAL := all
+SHELL := /bin/bash
 
 all: check-deps $(BUILD)/libmdpost.so $(BUILD)/mdpost
 
@@ -150,6 +151,30 @@ asan:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test-c
+
+# libFuzzer targets (clang, libclang-rt-14-dev): every entry point that
+# takes bytes. `make fuzz` runs each for FUZZ_SECONDS from the seed corpus
+# in tests/fuzz/corpus (new inputs go to build/fuzz/corpus, not the repo).
+FUZZ_SECONDS ?= 60
+FUZZERS := post schema site
+FUZZ_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+fuzz-build:
+	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_FLAGS)" $(foreach f,$(FUZZERS),build/fuzz/fuzz-$(f))
+
+build/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(ALL_OBJS)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(DEP_CFLAGS) -Icsrc -fsanitize=fuzzer $(FUZZ_FLAGS) -o $@ $< \
+	  $(ALL_OBJS) $(TS_LIBS) $(LIBS)
+
+fuzz: fuzz-build
+	@for f in $(FUZZERS); do \
+	  mkdir -p build/fuzz/corpus/$$f; \
+	  echo "== fuzz-$$f for $(FUZZ_SECONDS) s"; \
+	  build/fuzz/fuzz-$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 build/fuzz/corpus/$$f tests/fuzz/corpus/$$f 2>&1 | \
+	    grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|INFO: Running|Done)' || exit 1; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
 
 # The main job: the example site in Neovim (or, without a terminal, what
 # Neovim would show).
