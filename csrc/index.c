@@ -29,6 +29,7 @@ struct mdpost_index {
 	md_strset files;      /* URL paths of static files and bundle resources */
 	md_strset dirs;       /* URL paths that list something (sections, taxonomies) */
 	int render_hook;      /* the site rewrites links (render-link.html) */
+	pthread_mutex_t ids_lock; /* pages' ids are filled in on demand */
 	pthread_t thread;
 	int started;
 	atomic_int done;
@@ -276,17 +277,8 @@ static void prepare_page(const mdpost_index *x, const char *rel, const char *tex
 			}
 		}
 	}
-	/* Heading ids, for #fragments into this page. */
-	if (!oom) {
-		md_headings h;
-		const char *style = x->site->anchors == MD_ANCHOR_GITHUB_ASCII ? "github-ascii"
-		                  : x->site->anchors == MD_ANCHOR_BLACKFRIDAY ? "blackfriday" : "github";
-		if (md_headings_collect(&h, text, len, fm.body_start, style) == 0) {
-			for (size_t i = 0; i < h.n && !oom; i++)
-				oom |= md_strset_put(&p->ids, h.v[i].id, strlen(h.v[i].id), NULL) != 0;
-			md_headings_free(&h);
-		}
-	}
+	/* Heading ids are found on demand (md_index_ids): most pages are
+	 * never the target of a #fragment, and parsing is the costly part. */
 	md_frontmatter_free(&fm);
 	out->failed = oom;
 }
@@ -557,6 +549,7 @@ int mdpost_index_new(mdpost_index **out, mdpost_result *err, const mdpost_site *
 	if (!x)
 		return md_result_error(err, MDPOST_ENOMEM, "out of memory");
 	x->site = site;
+	pthread_mutex_init(&x->ids_lock, NULL);
 	if (background && pthread_create(&x->thread, NULL, build_thread, x) == 0) {
 		x->started = 1;
 	} else {
@@ -602,7 +595,54 @@ void mdpost_index_free(mdpost_index *x)
 	md_strset_free(&x->by_base);
 	md_strset_free(&x->files);
 	md_strset_free(&x->dirs);
+	pthread_mutex_destroy(&x->ids_lock);
 	free(x);
+}
+
+/*
+ * A page's heading ids, parsed the first time a #fragment needs them.
+ * Check threads share the index: the parse runs outside the lock, the
+ * result is installed under it (a racing twin's work is dropped).
+ */
+const md_strset *md_index_ids(const mdpost_index *cx, const md_page *cp)
+{
+	mdpost_index *x = (mdpost_index *)cx;
+	md_page *p = (md_page *)cp;
+	pthread_mutex_lock(&x->ids_lock);
+	int ready = p->ids_ready;
+	pthread_mutex_unlock(&x->ids_lock);
+	if (ready)
+		return &p->ids;
+	md_strset ids = {0};
+	char full[PATH_MAX], err[256];
+	snprintf(full, sizeof(full), "%s/%s", x->site->content_dir, p->path);
+	size_t len;
+	char *text = md_read_file(full, &len, err, sizeof(err));
+	if (text) {
+		md_frontmatter fm;
+		md_diags d = {0};
+		md_frontmatter_parse(&fm, text, len, &d);
+		md_diags_free(&d);
+		md_headings h;
+		const char *style = x->site->anchors == MD_ANCHOR_GITHUB_ASCII ? "github-ascii"
+		                  : x->site->anchors == MD_ANCHOR_BLACKFRIDAY ? "blackfriday" : "github";
+		if (md_headings_collect(&h, text, len, fm.body_start, style) == 0) {
+			for (size_t i = 0; i < h.n; i++)
+				md_strset_put(&ids, h.v[i].id, strlen(h.v[i].id), NULL);
+			md_headings_free(&h);
+		}
+		md_frontmatter_free(&fm);
+		free(text);
+	}
+	pthread_mutex_lock(&x->ids_lock);
+	if (!p->ids_ready) {
+		p->ids = ids;
+		p->ids_ready = 1;
+	} else {
+		md_strset_free(&ids);
+	}
+	pthread_mutex_unlock(&x->ids_lock);
+	return &p->ids;
 }
 
 size_t mdpost_index_pages(const mdpost_index *x)

@@ -326,8 +326,11 @@ typedef struct md_page {
 	char *path;      /* in the content dir: posts/foo.md, posts/bar/index.md */
 	char *url;       /* published at: /posts/foo/ */
 	int leaf, branch;
-	md_strset ids;   /* its headings' ids */
+	md_strset ids;   /* its headings' ids, once ids_ready (md_index_ids) */
+	int ids_ready;
 } md_page;
+
+const md_strset *md_index_ids(const mdpost_index *x, const md_page *p);
 
 char *md_page_url(const mdpost_site *site, const char *path, const md_value *fm);
 const md_page *md_index_url(const mdpost_index *x, const char *url, size_t n);

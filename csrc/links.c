@@ -248,7 +248,7 @@ static void check_url(lctx *c, const md_link *l, verdict *v)
 			       "Hugo publishes links to .md files as written, so this one 404s on the "
 			       "site: link to %s or use {{< relref \"%s\" >}}", target->url, p);
 		else if (frag)
-			check_fragment(v, &target->ids, frag, flen, frag_at, target->path);
+			check_fragment(v, md_index_ids(c->idx, target), frag, flen, frag_at, target->path);
 		md_buf_free(&path);
 		return;
 	}
@@ -283,7 +283,7 @@ static void check_url(lctx *c, const md_link *l, verdict *v)
 		page = md_index_url(c->idx, u, ul - 10);
 	if (page) {
 		if (frag)
-			check_fragment(v, &page->ids, frag, flen, frag_at, page->path);
+			check_fragment(v, md_index_ids(c->idx, page), frag, flen, frag_at, page->path);
 	} else if (md_index_file(c->idx, u, strlen(u)) || md_index_dir(c->idx, u, strlen(u))) {
 		/* a static file, a bundle resource, a section or taxonomy list */
 	} else {
@@ -358,7 +358,7 @@ static void check_ref(lctx *c, const md_link *l, verdict *v)
 		broken(v, "link-ref", l->start, l->start + pl,
 		       "%s \"%.*s\": no such page — Hugo fails the build (REF_NOT_FOUND)", name, (int)pl, t);
 	else if (frag)
-		check_fragment(v, &page->ids, frag, flen, frag_at, page->path);
+		check_fragment(v, md_index_ids(c->idx, page), frag, flen, frag_at, page->path);
 }
 
 static void judge(lctx *c, const md_link *l, verdict *v)

@@ -602,6 +602,10 @@ int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
 	(void)blen;
 	for (size_t i = 0; i < r.n && !w.oom; i++) {
 		uint32_t rs = r.v[i].start_byte, re = r.v[i].end_byte;
+		/* Every link starts with [ (links, images, references) or <
+		 * (autolinks, raw HTML): most paragraphs have neither. */
+		if (!memchr(body + rs, '[', re - rs) && !memchr(body + rs, '<', re - rs))
+			continue;
 		TSTree *itree = ts_parser_parse_string(inl, NULL, body + rs, re - rs);
 		if (!itree) {
 			w.oom = 1;
