@@ -193,9 +193,12 @@ $(BUILD)/bench-frontmatter: bench/frontmatter.c $(ALL_OBJS)
 $(BENCH_SITE)/defects.json:
 	python3 $(SHARED)/bench/gen_site.py --posts 200 --out $(BENCH_SITE) --seed 7 --force >/dev/null
 
+BENCH_POSTS ?= 2000
 bench: all $(BUILD)/bench-frontmatter $(BENCH_SITE)/defects.json
 	@$(BUILD)/bench-frontmatter examples/site/content/posts/paris-ai-summit/index.md
 	@$(BUILD)/bench-frontmatter $$(find $(BENCH_SITE)/content -name '*.md' | sort)
+	@FULL=1 ROUNDS=20 $(BUILD)/bench-frontmatter $$(ls -S $$(find $(BENCH_SITE)/content -name '*.md') | head -n 1)
+	@python3 bench/site.py $(BUILD)/mdpost $(SHARED)/bench/gen_site.py $(BUILD)/bench $(BENCH_POSTS)
 
 clean:
 	rm -rf $(BUILD)

@@ -95,6 +95,55 @@ static const char *yaml_hint(const char *problem, const char *text, size_t at,
 	return "";
 }
 
+/* The last `key: "value` line before `at` whose quote does not close on
+ * that line (multi-line quoted scalars are legal YAML, but in front matter
+ * they are a forgotten quote). */
+static int unclosed_quote_before(yp *p, size_t at, size_t *quote)
+{
+	const char *t = p->src;
+	size_t line = p->base, end = p->base + p->text_len;
+	int found = 0;
+	while (line < at && line < end) {
+		size_t eol = line;
+		while (eol < end && t[eol] != '\n')
+			eol++;
+		if (eol >= at)
+			break;  /* the fault's own line says nothing about earlier ones */
+		size_t i = line;
+		while (i < eol && (t[i] == ' ' || t[i] == '-'))
+			i++;
+		/* key: then the value's first character */
+		size_t colon = i;
+		while (colon < eol && t[colon] != ':' && t[colon] != '"' && t[colon] != '\'')
+			colon++;
+		if (colon + 1 < eol && t[colon] == ':' && t[colon + 1] == ' ') {
+			size_t v = colon + 1;
+			while (v < eol && t[v] == ' ')
+				v++;
+			if (v < eol && (t[v] == '"' || t[v] == '\'')) {
+				char q = t[v];
+				int closed = 0;
+				for (size_t k = v + 1; k < eol && !closed; k++) {
+					if (q == '"' && t[k] == '\\')
+						k++;
+					else if (t[k] == q && !(q == '\'' && k + 1 < eol && t[k + 1] == '\''))
+						closed = 1;
+					else if (q == '\'' && t[k] == q)
+						k++;
+				}
+				if (!closed) {
+					*quote = v;
+					found = 1;
+				} else if (closed) {
+					found = 0;  /* a later, well-formed line: the earlier one is not it */
+				}
+			}
+		}
+		line = eol + 1;
+	}
+	return found;
+}
+
 static void report_parser_error(yp *p)
 {
 	const yaml_mark_t *m = &p->parser.problem_mark;
@@ -113,6 +162,16 @@ static void report_parser_error(yp *p)
 		return;
 	}
 	char_span(p, m, &start, &end);
+	size_t quote;
+	if (unclosed_quote_before(p, start, &quote)) {
+		/* `title: "abc` runs on into the next lines until some later quote;
+		 * libyaml then trips further down. The fault is the open quote. */
+		md_diags_add(p->diags, quote, quote + 1, MD_SEV_ERROR, "fm-syntax",
+		             "YAML: this quoted value is not closed on its line, so it swallows "
+		             "the lines after it — add the closing %c", p->src[quote]);
+		p->failed = 1;
+		return;
+	}
 	const char *hint = yaml_hint(problem, p->src, start, p->base + p->text_len);
 	md_diags_add(p->diags, start, end, MD_SEV_ERROR, "fm-syntax", "YAML: %s%s",
 	             problem, hint);

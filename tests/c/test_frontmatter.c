@@ -251,3 +251,20 @@ TEST(invalid_utf8_is_reported_not_crashing)
 	CHECK_INT(r.d.v[0].start, 11);
 	done(&r);
 }
+
+TEST(yaml_unclosed_quote_reported_where_it_opens)
+{
+	/* libyaml stops on line 3; the mistake is the quote opened on line 2. */
+	const char *src = "---\ntitle: \"明确拒绝\ndate: \"2024-12-28 15:12:15\"\n---\n";
+	run r = parse(src);
+	CHECK_INT(r.d.n, 1);
+	CHECK_INT(r.d.v[0].start, 11);
+	CHECK_INT(r.d.v[0].end, 12);
+	CHECK(strstr(r.d.v[0].message, "not closed on its line") != NULL);
+	done(&r);
+	/* A closed quote, then a real fault further down: not blamed on it. */
+	r = parse("---\ntitle: \"ok\"\nsummary: a: b\n---\n");
+	CHECK_INT(r.d.n, 1);
+	CHECK(strstr(r.d.v[0].message, "must be quoted") != NULL);
+	done(&r);
+}
