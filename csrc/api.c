@@ -276,6 +276,9 @@ static int post_analyze(post *p, const mdpost_site *site, const mdpost_index *in
 		if (rc)
 			return rc;
 		p->have_doc = 1;
+		if (p->doc.limit)
+			md_diags_add(&p->diags, p->doc.limit_offset, p->doc.limit_offset, MD_SEV_WARNING,
+			             "md-limit", "%s", p->doc.limit);
 		rc = md_links_run(&p->doc, src, site, index, p->page_path, p->page_url, &p->diags, list,
 		                  &p->lines);
 		if (rc)

@@ -247,7 +247,12 @@ typedef struct md_doc {
 	md_strset ids;       /* every id the page's headings get */
 	size_t body_start;
 	int raw_html;        /* raw HTML renders (Hugo: goldmark unsafe) */
+	const char *limit;   /* a limit stopped the parse (static message), or NULL */
+	size_t limit_offset; /* where: byte offset in the source */
 } md_doc;
+
+/* parse_blocks' answer for a post nested too deep to parse safely. */
+#define MD_TOO_DEEP 1
 
 int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
                  md_anchor_style style, int raw_html);

@@ -5,10 +5,12 @@
  * the front matter) is parsed.
  */
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <tree_sitter/api.h>
 
 #include "internal.h"
+#include "tsutil.h"
 
 static int node_is(TSNode n, const char *type);
 
@@ -81,9 +83,10 @@ static void visit(walk *w, TSNode n)
 		x.start = w->base + ts_node_start_byte(n);
 		x.end = w->base + ts_node_end_byte(n);
 		TSNode content = ts_node_child_by_field_name(n, "heading_content", 15);
-		uint32_t count = ts_node_child_count(n);
-		for (uint32_t i = 0; i < count; i++) {
-			const char *t = ts_node_type(ts_node_child(n, i));
+		TSNode *kids;
+		size_t count = md_ts_children(n, 0, &kids, &w->oom);
+		for (size_t i = 0; i < count; i++) {
+			const char *t = ts_node_type(kids[i]);
 			if (strncmp(t, "atx_h", 5) == 0 && t[5] >= '1' && t[5] <= '6')
 				x.level = t[5] - '0';
 			else if (strcmp(t, "setext_h1_underline") == 0)
@@ -91,6 +94,7 @@ static void visit(walk *w, TSNode n)
 			else if (strcmp(t, "setext_h2_underline") == 0)
 				x.level = 2;
 		}
+		free(kids);
 		size_t cs = 0, ce = 0;
 		if (!ts_node_is_null(content)) {
 			cs = w->base + ts_node_start_byte(content);
@@ -110,9 +114,11 @@ static void visit(walk *w, TSNode n)
 		}
 		return;
 	}
-	uint32_t count = ts_node_named_child_count(n);
-	for (uint32_t i = 0; i < count; i++)
-		visit(w, ts_node_named_child(n, i));
+	TSNode *kids;
+	size_t count = md_ts_children(n, 1, &kids, &w->oom);
+	for (size_t i = 0; i < count; i++)
+		visit(w, kids[i]);
+	free(kids);
 }
 
 /* Each heading's section runs to the line before the next heading of the
@@ -135,25 +141,89 @@ static void close_sections(md_headings *h, const md_lines *lines)
 /* Numbers repeated ids as goldmark does: "a", "a-1", "a-2". */
 static int dedupe_ids(md_headings *h)
 {
-	for (size_t i = 0; i < h->n; i++) {
-		for (unsigned k = 0;; k++) {
+	/* `used` holds every id given so far; `next` remembers, per base id,
+	 * the first suffix worth trying, so n equal headings cost O(n). */
+	md_strset used = {0}, next = {0};
+	int rc = 0;
+	for (size_t i = 0; i < h->n && !rc; i++) {
+		const char *base = h->v[i].id;
+		size_t bl = strlen(base);
+		int found;
+		uintptr_t k = (uintptr_t)md_strset_get(&next, base, bl, &found);
+		if (!found)
+			k = 0;
+		for (;; k++) {
 			md_buf cand = {0};
 			if (k == 0)
-				md_buf_puts(&cand, h->v[i].id);
+				md_buf_put(&cand, base, bl);
 			else
-				md_buf_printf(&cand, "%s-%u", h->v[i].id, k);
-			if (cand.oom)
-				return -1;
-			int taken = 0;
-			for (size_t j = 0; j < i && !taken; j++)
-				taken = strcmp(h->v[j].id, cand.data) == 0;
-			if (!taken) {
+				md_buf_printf(&cand, "%s-%lu", base, (unsigned long)k);
+			if (cand.oom || !cand.data) {
+				md_buf_free(&cand);
+				rc = -1;
+				break;
+			}
+			if (!md_strset_has(&used, cand.data, cand.len)) {
+				if (md_strset_put(&used, cand.data, cand.len, NULL) ||
+				    md_strset_put(&next, base, bl, (void *)(k + 1)))
+					rc = -1;
 				free(h->v[i].id);
 				h->v[i].id = cand.data;
 				break;
 			}
 			md_buf_free(&cand);
 		}
+	}
+	md_strset_free(&used);
+	md_strset_free(&next);
+	return rc;
+}
+
+/*
+ * Tree-sitter 0.20's runtime asserts (and so aborts the process — Neovim
+ * with it) when containers nest a few hundred deep. Such a post gets no
+ * structure check: the deepest line's depth is measured first.
+ */
+#define MD_MAX_NESTING 100
+#define MD_INLINE_BUDGET_US 500000  /* all inline parses of one post */
+
+static size_t nesting_too_deep(const char *s, size_t len)
+{
+	size_t line = 0;
+	for (size_t i = 0; i < len;) {
+		size_t depth = 0, col = 0;
+		line++;
+		for (;;) {
+			while (i < len && (s[i] == ' ' || s[i] == '\t')) {
+				col += s[i] == '\t' ? 4 : 1;
+				i++;
+			}
+			if (i < len && s[i] == '>') {
+				depth++;
+				i++;
+				continue;
+			}
+			if (i + 1 < len && (s[i] == '-' || s[i] == '*' || s[i] == '+') &&
+			    (s[i + 1] == ' ' || s[i + 1] == '\t')) {
+				depth++;
+				i++;
+				continue;
+			}
+			size_t d = i;
+			while (d < len && d - i < 9 && s[d] >= '0' && s[d] <= '9')
+				d++;
+			if (d > i && d + 1 < len && (s[d] == '.' || s[d] == ')') &&
+			    (s[d + 1] == ' ' || s[d + 1] == '\t')) {
+				depth++;
+				i = d + 1;
+				continue;
+			}
+			break;
+		}
+		if (depth + col / 2 > MD_MAX_NESTING)
+			return line;
+		const char *nl = memchr(s + i, '\n', len - i);
+		i = nl ? (size_t)(nl - s) + 1 : len;
 	}
 	return 0;
 }
@@ -185,6 +255,10 @@ static TSTree *parse_blocks(TSParser **parser, const char *src, size_t len, size
 		*rc = MDPOST_ETOOBIG;
 		return NULL;
 	}
+	if (nesting_too_deep(src + body_start, len - body_start)) {
+		*rc = MD_TOO_DEEP;
+		return NULL;
+	}
 	*parser = ts_parser_new();
 	if (!*parser || !ts_parser_set_language(*parser, tree_sitter_markdown())) {
 		*rc = *parser ? MDPOST_EINTERNAL : MDPOST_ENOMEM;
@@ -213,7 +287,7 @@ int md_headings_collect(md_headings *h, const char *src, size_t len,
 	}
 	if (parser)
 		ts_parser_delete(parser);
-	return rc;
+	return rc == MD_TOO_DEEP ? MDPOST_OK : rc;  /* no headings to offer */
 }
 
 /* ---- links -------------------------------------------------------------- */
@@ -293,14 +367,19 @@ static size_t nen(lwalk *w, TSNode n) { return w->base + ts_node_end_byte(n); }
 
 static TSNode child_of_type(TSNode n, const char *type)
 {
-	uint32_t c = ts_node_named_child_count(n);
-	for (uint32_t i = 0; i < c; i++) {
-		TSNode ch = ts_node_named_child(n, i);
-		if (node_is(ch, type))
-			return ch;
+	TSNode found = {{0}, NULL, NULL};
+	TSTreeCursor c = ts_tree_cursor_new(n);
+	if (ts_tree_cursor_goto_first_child(&c)) {
+		do {
+			TSNode ch = ts_tree_cursor_current_node(&c);
+			if (ts_node_is_named(ch) && node_is(ch, type)) {
+				found = ch;
+				break;
+			}
+		} while (ts_tree_cursor_goto_next_sibling(&c));
 	}
-	TSNode null = {{0}, NULL, NULL};
-	return null;
+	ts_tree_cursor_delete(&c);
+	return found;
 }
 
 /* The destination's span without the <...> some authors wrap it in. */
@@ -420,9 +499,11 @@ static void visit_inline(lwalk *w, TSNode n)
 	} else if (strcmp(type, "code_span") == 0) {
 		return;
 	}
-	uint32_t c = ts_node_named_child_count(n);
-	for (uint32_t i = 0; i < c; i++)
-		visit_inline(w, ts_node_named_child(n, i));
+	TSNode *kids;
+	size_t c = md_ts_children(n, 1, &kids, &w->oom);
+	for (size_t i = 0; i < c; i++)
+		visit_inline(w, kids[i]);
+	free(kids);
 }
 
 /* Hugo runs shortcodes before Markdown, everywhere but in the escaped
@@ -564,9 +645,11 @@ static void visit_blocks(lwalk *w, TSNode n, ranges *r)
 	}
 	if (strcmp(type, "fenced_code_block") == 0 || strcmp(type, "indented_code_block") == 0)
 		return;
-	uint32_t c = ts_node_named_child_count(n);
-	for (uint32_t i = 0; i < c; i++)
-		visit_blocks(w, ts_node_named_child(n, i), r);
+	TSNode *kids;
+	size_t c = md_ts_children(n, 1, &kids, &w->oom);
+	for (size_t i = 0; i < c; i++)
+		visit_blocks(w, kids[i], r);
+	free(kids);
 }
 
 int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
@@ -578,6 +661,19 @@ int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
 	int rc;
 	TSParser *block = NULL, *inl = NULL;
 	TSTree *btree = parse_blocks(&block, src, len, body_start, &rc);
+	if (!btree && rc == MD_TOO_DEEP) {
+		size_t line = nesting_too_deep(src + body_start, len - body_start);
+		const char *p = src + body_start;
+		for (size_t l = 1; l < line; l++) {
+			const char *nl = memchr(p, '\n', (size_t)(src + len - p));
+			p = nl ? nl + 1 : src + len;
+		}
+		d->limit_offset = (size_t)(p - src);
+		d->limit = "block quotes or lists nest more than 100 deep here: the post's "
+		           "headings and links are not checked";
+		rc = MDPOST_OK;  /* reported by the caller; nothing else to find */
+		goto out;
+	}
 	if (!btree)
 		goto out;
 	rc = headings_from_tree(&d->headings, btree, src, len, body_start, style);
@@ -598,17 +694,34 @@ int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
 	visit_blocks(&w, ts_tree_root_node(btree), &r);
 	ts_tree_delete(btree);
 	/* Each inline range on its own: one parse over all of them (included
-	 * ranges) is several times slower in tree-sitter's lexer. */
+	 * ranges) is several times slower in tree-sitter's lexer. Some inputs
+	 * (thousands of unclosed `[a](`) take tree-sitter's inline grammar
+	 * quadratic time: the inline parses share a time budget, and what is
+	 * left when it runs out is reported, not parsed. */
 	(void)blen;
+	struct timespec t_start;
+	clock_gettime(CLOCK_MONOTONIC, &t_start);
 	for (size_t i = 0; i < r.n && !w.oom; i++) {
 		uint32_t rs = r.v[i].start_byte, re = r.v[i].end_byte;
 		/* Every link starts with [ (links, images, references) or <
 		 * (autolinks, raw HTML): most paragraphs have neither. */
 		if (!memchr(body + rs, '[', re - rs) && !memchr(body + rs, '<', re - rs))
 			continue;
-		TSTree *itree = ts_parser_parse_string(inl, NULL, body + rs, re - rs);
+		struct timespec t_now;
+		clock_gettime(CLOCK_MONOTONIC, &t_now);
+		long long spent = (t_now.tv_sec - t_start.tv_sec) * 1000000LL +
+		                  (t_now.tv_nsec - t_start.tv_nsec) / 1000;
+		long long left = MD_INLINE_BUDGET_US - spent;
+		TSTree *itree = NULL;
+		if (left > 0) {
+			ts_parser_set_timeout_micros(inl, (uint64_t)left);
+			itree = ts_parser_parse_string(inl, NULL, body + rs, re - rs);
+		}
 		if (!itree) {
-			w.oom = 1;
+			/* Out of time (tree-sitter answers NULL only for that here). */
+			d->limit_offset = body_start + rs;
+			d->limit = "this paragraph and the rest of the post are too complex to "
+			           "parse for links in time: their links are not checked";
 			break;
 		}
 		lwalk sub = w;

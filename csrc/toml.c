@@ -12,6 +12,7 @@
 
 #include "dates.h"
 #include "internal.h"
+#include "tsutil.h"
 
 const TSLanguage *tree_sitter_toml(void);
 
@@ -40,11 +41,21 @@ static int find_error(TSNode n, TSNode *out)
 		*out = n;
 		return 1;
 	}
-	uint32_t count = ts_node_child_count(n);
-	for (uint32_t i = 0; i < count; i++)
-		if (find_error(ts_node_child(n, i), out))
-			return 1;
-	*out = n;
+	/* Only the first child that has an error matters: walk with a cursor. */
+	TSTreeCursor c = ts_tree_cursor_new(n);
+	int found = 0;
+	if (ts_tree_cursor_goto_first_child(&c)) {
+		do {
+			TSNode ch = ts_tree_cursor_current_node(&c);
+			if (ts_node_has_error(ch) || ts_node_is_missing(ch)) {
+				found = find_error(ch, out);
+				break;
+			}
+		} while (ts_tree_cursor_goto_next_sibling(&c));
+	}
+	ts_tree_cursor_delete(&c);
+	if (!found)
+		*out = n;
 	return 1;
 }
 
@@ -272,11 +283,14 @@ typedef struct keyseg {
 static int collect_key(tp *p, TSNode n, keyseg *segs, size_t *count, size_t max)
 {
 	if (is(n, "dotted_key")) {
-		uint32_t c = ts_node_named_child_count(n);
-		for (uint32_t i = 0; i < c; i++)
-			if (collect_key(p, ts_node_named_child(n, i), segs, count, max))
-				return -1;
-		return 0;
+		TSNode *kids;
+		int failed = 0;
+		size_t c = md_ts_children(n, 1, &kids, &failed);
+		int rc = failed ? (p->oom = 1, -1) : 0;
+		for (size_t i = 0; i < c && !rc; i++)
+			rc = collect_key(p, kids[i], segs, count, max);
+		free(kids);
+		return rc;
 	}
 	if (*count >= max) {
 		md_diags_add(p->diags, nstart(p, n), nend(p, n), MD_SEV_ERROR,
@@ -437,29 +451,41 @@ static md_value *convert(tp *p, TSNode n, int depth)
 		v = md_value_new(a, MD_V_ARRAY, s, e);
 		if (!v)
 			return p->oom = 1, NULL;
-		uint32_t c = ts_node_named_child_count(n);
-		for (uint32_t i = 0; i < c; i++) {
-			TSNode ch = ts_node_named_child(n, i);
-			if (is(ch, "comment"))
+		TSNode *kids;
+		int failed = 0;
+		size_t c = md_ts_children(n, 1, &kids, &failed);
+		if (failed)
+			return p->oom = 1, NULL;
+		for (size_t i = 0; i < c; i++) {
+			if (is(kids[i], "comment"))
 				continue;
-			md_value *item = convert(p, ch, depth + 1);
-			if (!item)
+			md_value *item = convert(p, kids[i], depth + 1);
+			if (!item || md_value_push(a, v, item)) {
+				if (item)
+					p->oom = 1;
+				free(kids);
 				return NULL;
-			if (md_value_push(a, v, item))
-				return p->oom = 1, NULL;
+			}
 		}
+		free(kids);
 		return v;
 	}
 	if (strcmp(type, "inline_table") == 0) {
 		v = md_value_new(a, MD_V_MAP, s, e);
 		if (!v)
 			return p->oom = 1, NULL;
-		uint32_t c = ts_node_named_child_count(n);
-		for (uint32_t i = 0; i < c; i++) {
-			TSNode ch = ts_node_named_child(n, i);
-			if (is(ch, "pair") && insert_pair(p, v, ch, depth + 1))
+		TSNode *kids;
+		int failed = 0;
+		size_t c = md_ts_children(n, 1, &kids, &failed);
+		if (failed)
+			return p->oom = 1, NULL;
+		for (size_t i = 0; i < c; i++) {
+			if (is(kids[i], "pair") && insert_pair(p, v, kids[i], depth + 1)) {
+				free(kids);
 				return NULL;
+			}
 		}
+		free(kids);
 		v->flags = TABLE_INLINE;
 		return v;
 	}
@@ -596,23 +622,28 @@ int md_toml_parse(md_frontmatter *fm, const char *src, md_diags *diags)
 		if (!root)
 			p.oom = 1;
 		md_value *table = root;
-		uint32_t c = ts_node_named_child_count(root_node);
-		for (uint32_t i = 0; i < c && !p.failed && !p.oom; i++) {
-			TSNode ch = ts_node_named_child(root_node, i);
+		TSNode *top;
+		int failed = 0;
+		size_t c = md_ts_children(root_node, 1, &top, &failed);
+		p.oom |= failed;
+		for (size_t i = 0; i < c && !p.failed && !p.oom; i++) {
+			TSNode ch = top[i];
 			if (is(ch, "pair")) {
 				insert_pair(&p, table, ch, 0);
 			} else if (is(ch, "table") || is(ch, "table_array_element")) {
 				md_value *t = open_table(&p, root, ch, is(ch, "table_array_element"));
 				if (!t)
 					break;
-				uint32_t k = ts_node_named_child_count(ch);
-				for (uint32_t j = 1; j < k && !p.failed && !p.oom; j++) {
-					TSNode pr = ts_node_named_child(ch, j);
-					if (is(pr, "pair"))
-						insert_pair(&p, t, pr, 0);
-				}
+				TSNode *pairs;
+				size_t k = md_ts_children(ch, 1, &pairs, &failed);
+				p.oom |= failed;
+				for (size_t j = 1; j < k && !p.failed && !p.oom; j++)
+					if (is(pairs[j], "pair"))
+						insert_pair(&p, t, pairs[j], 0);
+				free(pairs);
 			}
 		}
+		free(top);
 		if (p.failed && !diags->n)
 			p.failed = 1;
 	}

@@ -1,0 +1,130 @@
+/* Hostile input: whatever bytes come in, a result or a clear error comes
+ * out, in bounded time, with positions still inside the input. */
+#include <stdlib.h>
+#include <time.h>
+
+#include <msgpack.h>
+
+#include "harness.h"
+#include "internal.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Runs every entry point; returns mdpost_check's code. */
+static int all(const char *src, size_t len)
+{
+	mdpost_result r = {0};
+	int rc = mdpost_check(&r, NULL, NULL, src, len, NULL, 0);
+	if (rc == 0) {
+		msgpack_unpacked u;
+		msgpack_unpacked_init(&u);
+		size_t off = 0;
+		CHECK(msgpack_unpack_next(&u, r.data, r.len, &off) == MSGPACK_UNPACK_SUCCESS);
+		msgpack_unpacked_destroy(&u);
+	} else {
+		CHECK(r.error != NULL);
+	}
+	mdpost_result_free(&r);
+	int (*fns[])(mdpost_result *, const mdpost_site *, const char *, size_t, const char *, size_t) = {
+		mdpost_frontmatter, mdpost_headings, mdpost_folds, mdpost_render};
+	for (size_t i = 0; i < 4; i++) {
+		fns[i](&r, NULL, src, len, NULL, 0);
+		mdpost_result_free(&r);
+	}
+	mdpost_links(&r, NULL, NULL, src, len, NULL, 0);
+	mdpost_result_free(&r);
+	return rc;
+}
+
+TEST(binary_and_nul_bytes)
+{
+	unsigned char buf[4096];
+	unsigned s = 12345;
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)((s = s * 1103515245 + 12345) >> 16);
+	all((const char *)buf, sizeof(buf));
+	const char nul[] = "---\ntitle: a\0b\n---\n# x\0y\n[l](#x\0)\n";
+	CHECK_INT(all(nul, sizeof(nul) - 1), 0);
+}
+
+TEST(invalid_utf8_keeps_positions_in_bytes)
+{
+	/* \xff before the fault: the column still counts bytes. */
+	const char *src = "---\nt\xff: a: b\n---\n";
+	md_frontmatter fm;
+	md_diags d = {0};
+	md_frontmatter_parse(&fm, src, strlen(src), &d);
+	CHECK_INT(d.n, 1);
+	CHECK(d.v[0].start >= 4 && d.v[0].end <= strlen(src));
+	md_frontmatter_free(&fm);
+	md_diags_free(&d);
+	CHECK_INT(all("# \xc3\x28 bad\n[\xe2\x82](#\xf0\x28\x8c\xbc)\n", 24), 0);
+}
+
+TEST(too_large_is_a_clear_error)
+{
+	size_t n = MD_MAX_INPUT + 1;
+	char *big = malloc(n);
+	CHECK(big != NULL);
+	if (!big)
+		return;
+	memset(big, 'a', n);
+	mdpost_result r = {0};
+	CHECK_INT(mdpost_check(&r, NULL, NULL, big, n, NULL, 0), MDPOST_ETOOBIG);
+	CHECK(r.error && strstr(r.error, "larger than 64 MiB"));
+	mdpost_result_free(&r);
+	free(big);
+}
+
+/* cmark's pathological cases and their tree-sitter cousins: each must
+ * finish in time roughly linear in its size (here: under a second for
+ * 100-200 KB, where a quadratic blow-up takes minutes). */
+TEST(pathological_markdown_is_linear)
+{
+	struct { const char *name, *unit; size_t times; const char *tail; } cases[] = {
+		{"nested brackets", "[", 50000, ""},
+		{"unclosed links", "[a](", 50000, ""},
+		{"emphasis run", "*a_", 50000, ""},
+		{"nested block quotes", ">", 50000, " x\n"},
+		{"nested lists", "- ", 20000, "x\n"},
+		{"backticks", "`a``", 40000, ""},
+		{"link references", "[x]: /u\n", 20000, "[x]\n"},
+		{"html tags", "<a href='", 30000, ""},
+		{"shortcode openers", "{{< ref \"", 20000, ""},
+		{"headings", "# h\n", 30000, ""},
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		md_buf b = {0};
+		for (size_t i = 0; i < cases[k].times; i++)
+			md_buf_puts(&b, cases[k].unit);
+		md_buf_puts(&b, cases[k].tail);
+		double t0 = now();
+		all(b.data, b.len);
+		double t = now() - t0;
+		if (t > 5.0)
+			FAIL_("%s: %zu bytes took %.2f s", cases[k].name, b.len, t);
+		md_buf_free(&b);
+	}
+}
+
+TEST(deep_front_matter_and_many_keys)
+{
+	md_buf b = {0};
+	md_buf_puts(&b, "---\n");
+	for (int i = 0; i < 20000; i++)
+		md_buf_printf(&b, "k%d: v\n", i);
+	md_buf_puts(&b, "---\n");
+	CHECK_INT(all(b.data, b.len), 0);
+	md_buf_free(&b);
+	md_buf_puts(&b, "{");
+	for (int i = 0; i < 10000; i++)
+		md_buf_puts(&b, "\"a\":{");
+	md_buf_puts(&b, "\n");
+	all(b.data, b.len);
+	md_buf_free(&b);
+}
