@@ -185,7 +185,6 @@ static int dedupe_ids(md_headings *h)
  * structure check: the deepest line's depth is measured first.
  */
 #define MD_MAX_NESTING 100
-#define MD_INLINE_BUDGET_US 500000  /* all inline parses of one post */
 
 static size_t nesting_too_deep(const char *s, size_t len)
 {
@@ -694,34 +693,17 @@ int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
 	visit_blocks(&w, ts_tree_root_node(btree), &r);
 	ts_tree_delete(btree);
 	/* Each inline range on its own: one parse over all of them (included
-	 * ranges) is several times slower in tree-sitter's lexer. Some inputs
-	 * (thousands of unclosed `[a](`) take tree-sitter's inline grammar
-	 * quadratic time: the inline parses share a time budget, and what is
-	 * left when it runs out is reported, not parsed. */
+	 * ranges) is several times slower in tree-sitter's lexer. */
 	(void)blen;
-	struct timespec t_start;
-	clock_gettime(CLOCK_MONOTONIC, &t_start);
 	for (size_t i = 0; i < r.n && !w.oom; i++) {
 		uint32_t rs = r.v[i].start_byte, re = r.v[i].end_byte;
 		/* Every link starts with [ (links, images, references) or <
 		 * (autolinks, raw HTML): most paragraphs have neither. */
 		if (!memchr(body + rs, '[', re - rs) && !memchr(body + rs, '<', re - rs))
 			continue;
-		struct timespec t_now;
-		clock_gettime(CLOCK_MONOTONIC, &t_now);
-		long long spent = (t_now.tv_sec - t_start.tv_sec) * 1000000LL +
-		                  (t_now.tv_nsec - t_start.tv_nsec) / 1000;
-		long long left = MD_INLINE_BUDGET_US - spent;
-		TSTree *itree = NULL;
-		if (left > 0) {
-			ts_parser_set_timeout_micros(inl, (uint64_t)left);
-			itree = ts_parser_parse_string(inl, NULL, body + rs, re - rs);
-		}
+		TSTree *itree = ts_parser_parse_string(inl, NULL, body + rs, re - rs);
 		if (!itree) {
-			/* Out of time (tree-sitter answers NULL only for that here). */
-			d->limit_offset = body_start + rs;
-			d->limit = "this paragraph and the rest of the post are too complex to "
-			           "parse for links in time: their links are not checked";
+			w.oom = 1;
 			break;
 		}
 		lwalk sub = w;
