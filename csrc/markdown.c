@@ -5,7 +5,6 @@
  * the front matter) is parsed.
  */
 #include <stdlib.h>
-#include <time.h>
 #include <string.h>
 #include <tree_sitter/api.h>
 

@@ -8,6 +8,7 @@ M.defaults = {
   preset = nil,            -- front matter preset (nil: detected from the site)
   anchors = nil,           -- heading id style (nil: from the site config)
   library = nil,           -- path of libmdpost.so (nil: the plugin's build/)
+  max_size = 1048576,      -- bytes above which as-you-type checks and folds pause
   folds = true,            -- fold the front matter and heading sections
   fold_level = 99,         -- 'foldlevel' set with the folds: all open at first
 }

@@ -112,10 +112,26 @@ end
 function M.refresh_all()
   for buf, st in pairs(state) do
     st.tick = -1
-    if vim.api.nvim_buf_is_loaded(buf) then
+    if vim.api.nvim_buf_is_loaded(buf) and not M.too_big(buf) then
       M.run(buf)
     end
   end
+end
+
+--- Is the buffer too big for checks as you type? Says so once per buffer.
+function M.too_big(buf)
+  local limit = config.get(buf).max_size
+  local size = vim.api.nvim_buf_get_offset(buf, vim.api.nvim_buf_line_count(buf))
+  if not limit or size <= limit then
+    return false
+  end
+  local st = state[buf]
+  if st and not st.told then
+    st.told = true
+    vim.notify(('mdpost: this buffer is %.1f MB; checks as you type and folds pause above %.1f MB '
+      .. '(:PostCheck still checks it)'):format(size / 1048576, limit / 1048576), vim.log.levels.WARN)
+  end
+  return true
 end
 
 local function run_if_changed(buf)
@@ -124,6 +140,9 @@ local function run_if_changed(buf)
     return
   end
   if st.tick == vim.api.nvim_buf_get_changedtick(buf) then
+    return
+  end
+  if M.too_big(buf) then
     return
   end
   local _, err = M.run(buf)

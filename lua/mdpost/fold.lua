@@ -13,6 +13,11 @@ local function levels(buf)
   if c and c.tick == tick then
     return c.levels
   end
+  local limit = require('mdpost.config').get(buf).max_size
+  if limit and vim.api.nvim_buf_get_offset(buf, vim.api.nvim_buf_line_count(buf)) > limit then
+    -- Too big to recompute per change: keep what was there (or nothing).
+    return c and c.levels or {}
+  end
   local ok, res = pcall(native.folds, buffer.text(buf))
   c = { tick = tick, levels = (ok and type(res) == 'table') and res or {} }
   cache[buf] = c
