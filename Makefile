@@ -56,7 +56,7 @@ PRESETS := $(sort $(wildcard csrc/presets/*.yaml))
 C_TESTS := $(patsubst tests/c/%.c,%,$(wildcard tests/c/test_*.c))
 
 .PHONY: all check-deps deps test test-c test-cli test-nvim test-nvim-current \
-        nvim-current asan demo clean bench fuzz fuzz-build
+        nvim-current asan demo clean bench fuzz fuzz-build leakcheck
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 
@@ -119,7 +119,7 @@ $(BUILD)/libmdpost.so: $(ALL_OBJS)
 $(BUILD)/mdpost: $(BUILD)/obj/cli.o $(ALL_OBJS)
 	$(CC) -o $@ $(BUILD)/obj/cli.o $(ALL_OBJS) $(TS_LIBS) $(LIBS) $(EXTRA_LDFLAGS)
 
-$(BUILD)/tests/%: tests/c/%.c tests/c/harness.h $(wildcard tests/c/*_cases.h) $(ALL_OBJS)
+$(BUILD)/tests/%: tests/c/%.c tests/c/harness.h $(wildcard tests/c/*_cases.h) tests/pathological.h $(ALL_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) $(DEP_CFLAGS) -Icsrc -o $@ $< \
 	  $(ALL_OBJS) $(TS_LIBS) $(LIBS) $(EXTRA_LDFLAGS)
@@ -151,6 +151,16 @@ asan:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test-c
+
+# The C tests and the CLI on the example site under valgrind: no leak, no
+# invalid access (tree-sitter, libyaml and cmark-gfm included).
+VALGRIND := valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
+            --errors-for-leak-kinds=definite,indirect --error-exitcode=99
+leakcheck: all $(C_TESTS:%=$(BUILD)/tests/%)
+	@for t in $(C_TESTS); do $(VALGRIND) $(BUILD)/tests/$$t >/dev/null || { echo "leakcheck: $$t failed"; exit 1; }; done
+	@$(VALGRIND) $(BUILD)/mdpost check --site examples/site >/dev/null 2>&1; test $$? -ne 99 || { echo "leakcheck: mdpost check failed"; exit 1; }
+	@$(VALGRIND) $(BUILD)/mdpost links examples/site/content/posts/paris-ai-summit/index.md >/dev/null; test $$? -ne 99 || { echo "leakcheck: mdpost links failed"; exit 1; }
+	@echo "leakcheck: $(words $(C_TESTS)) test programs and the CLI clean under valgrind"
 
 # libFuzzer targets (clang, libclang-rt-14-dev): every entry point that
 # takes bytes. `make fuzz` runs each for FUZZ_SECONDS from the seed corpus
@@ -190,14 +200,19 @@ $(BUILD)/bench-frontmatter: bench/frontmatter.c $(ALL_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(DEP_CFLAGS) -Icsrc -o $@ $< $(ALL_OBJS) $(TS_LIBS) $(LIBS)
 
+$(BUILD)/bench-pathological: bench/pathological.c tests/pathological.h $(ALL_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(DEP_CFLAGS) -Icsrc -o $@ $< $(ALL_OBJS) $(TS_LIBS) $(LIBS)
+
 $(BENCH_SITE)/defects.json:
 	python3 $(SHARED)/bench/gen_site.py --posts 200 --out $(BENCH_SITE) --seed 7 --force >/dev/null
 
 BENCH_POSTS ?= 2000
-bench: all $(BUILD)/bench-frontmatter $(BENCH_SITE)/defects.json
+bench: all $(BUILD)/bench-frontmatter $(BUILD)/bench-pathological $(BENCH_SITE)/defects.json
 	@$(BUILD)/bench-frontmatter examples/site/content/posts/paris-ai-summit/index.md
 	@$(BUILD)/bench-frontmatter $$(find $(BENCH_SITE)/content -name '*.md' | sort)
 	@FULL=1 ROUNDS=20 $(BUILD)/bench-frontmatter $$(ls -S $$(find $(BENCH_SITE)/content -name '*.md') | head -n 1)
+	@$(BUILD)/bench-pathological
 	@python3 bench/site.py $(BUILD)/mdpost $(SHARED)/bench/gen_site.py $(BUILD)/bench $(BENCH_POSTS)
 
 clean:

@@ -91,6 +91,8 @@ typedef struct lctx {
 	const char *page_path;       /* content-relative path of this post, or NULL */
 	const char *page_url;        /* its URL, or NULL */
 	md_diags *diags;
+	md_strset defs;              /* labels of [label]: definitions */
+	md_strset used;              /* labels some reference uses */
 } lctx;
 
 /* A verdict on one link. */
@@ -384,10 +386,7 @@ static void judge(lctx *c, const md_link *l, verdict *v)
 			break;
 		}
 		/* Resolved through its definition, which is checked on its own. */
-		int defined = 0;
-		for (size_t i = 0; i < c->doc->n_links && !defined; i++)
-			defined = c->doc->links[i].kind == MD_LINK_DEFINITION &&
-			          strcmp(c->doc->links[i].label, l->label) == 0;
+		int defined = md_strset_has(&c->defs, l->label, strlen(l->label));
 		if (!defined && l->kind == MD_LINK_REFERENCE)
 			broken(v, "link-undefined", l->start, l->end,
 			       "no definition `[%s]: …` for this reference, so it shows as plain text", l->label);
@@ -410,7 +409,15 @@ int md_links_run(const md_doc *doc, const char *src, const mdpost_site *site,
                  const mdpost_index *idx, const char *page_path, const char *page_url,
                  md_diags *diags, struct msgpack_packer *list, const md_lines *lines)
 {
-	lctx c = {doc, src, site, idx, page_path, page_url, diags};
+	lctx c = {doc, src, site, idx, page_path, page_url, diags, {0}, {0}};
+	int oom = 0;
+	for (size_t i = 0; i < doc->n_links; i++) {
+		const md_link *l = &doc->links[i];
+		if (l->kind == MD_LINK_DEFINITION)
+			oom |= md_strset_put(&c.defs, l->label, strlen(l->label), NULL);
+		else if ((l->kind == MD_LINK_REFERENCE || l->kind == MD_LINK_SHORTCUT) && l->label)
+			oom |= md_strset_put(&c.used, l->label, strlen(l->label), NULL);
+	}
 	if (list)
 		msgpack_pack_array(list, doc->n_links);
 	for (size_t i = 0; i < doc->n_links; i++) {
@@ -419,12 +426,7 @@ int md_links_run(const md_doc *doc, const char *src, const mdpost_site *site,
 		judge(&c, l, &v);
 		if (l->kind == MD_LINK_DEFINITION && strcmp(v.status, "broken") != 0) {
 			/* A definition nothing uses is dead text in the post. */
-			int used = 0;
-			for (size_t j = 0; j < doc->n_links && !used; j++)
-				used = (doc->links[j].kind == MD_LINK_REFERENCE ||
-				        doc->links[j].kind == MD_LINK_SHORTCUT) &&
-				       strcmp(doc->links[j].label, l->label) == 0;
-			if (!used) {
+			if (!md_strset_has(&c.used, l->label, strlen(l->label))) {
 				v.status = "unused";
 				md_diags_add(diags, l->start, l->end, MD_SEV_INFO, "link-unused",
 				             "the definition [%s] is never used", l->label);
@@ -455,5 +457,7 @@ int md_links_run(const md_doc *doc, const char *src, const mdpost_site *site,
 			md_pack_cstr(list, v.code);
 		}
 	}
-	return diags->oom ? MDPOST_ENOMEM : MDPOST_OK;
+	md_strset_free(&c.defs);
+	md_strset_free(&c.used);
+	return (oom || diags->oom) ? MDPOST_ENOMEM : MDPOST_OK;
 }

@@ -4,7 +4,7 @@ set -u
 dir=$1; shift
 passed=0 failed=0 status=0
 for t in "$@"; do
-	out=$("$dir/$t" 2>&1)
+	out=$(timeout 600 "$dir/$t" 2>&1)  # a hang fails, it does not stall CI
 	rc=$?
 	line=$(grep -oE '[0-9]+ passed, [0-9]+ failed$' <<<"$out" | tail -n 1)
 	if [ $rc -ne 0 ] || [ -z "$line" ]; then
