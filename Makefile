@@ -108,7 +108,7 @@ $(BUILD)/obj/presets.o: $(BUILD)/gen/presets.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -c $< -o $@
 
-$(BUILD)/obj/%.o: csrc/%.c csrc/internal.h csrc/mdpost.h $(wildcard csrc/dates.h)
+$(BUILD)/obj/%.o: csrc/%.c $(wildcard csrc/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) $(DEP_CFLAGS) -c $< -o $@
 
@@ -133,6 +133,7 @@ test-c: all $(C_TESTS:%=$(BUILD)/tests/%)
 test-cli: all
 	@bash tests/cli/run.sh $(BUILD)/mdpost
 	@python3 tests/cli/hugo_truth.py $(BUILD)/mdpost
+	@python3 tests/cli/anchors_truth.py $(BUILD)/mdpost
 	@GEN_SITE=$(SHARED)/bench/gen_site.py python3 tests/cli/gen_site.py $(BUILD)/mdpost
 
 test-nvim: all

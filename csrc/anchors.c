@@ -27,13 +27,13 @@ int md_anchor_style_parse(const char *name, md_anchor_style *style)
 /* ---- source: goldmark's heading text and attributes ------------------- */
 
 /* goldmark util.IsSpace: only these four, not VT or FF. */
-static int md_space(unsigned char c)
+static int gm_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 /* goldmark util.IsPunct: ASCII punctuation. */
-static int md_punct(unsigned char c)
+static int gm_punct(unsigned char c)
 {
 	return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') ||
 	       (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
@@ -63,7 +63,7 @@ static unsigned char peek(const rd *r) { return r->pos < r->len ? r->s[r->pos] :
 
 static void skip_spaces(rd *r)
 {
-	while (r->pos < r->len && md_space(r->s[r->pos]))
+	while (r->pos < r->len && gm_space(r->s[r->pos]))
 		r->pos++;
 }
 
@@ -115,12 +115,68 @@ static void scan_digits(rd *r)
 		r->pos++;
 }
 
-/* parseAttributeNumber: [+-]digits[.digits][e[+-]digits]; Go's ParseFloat
- * then rejects an exponent without digits ("1e", "1e+"). */
+/* 2^1024 - 2^970 as 0.<these digits> * 10^309: from there on a decimal
+ * rounds to +Inf as a float64, and Go's ParseFloat fails. */
+static const char float_limit[] =
+	"17976931348623158079372897140530341507993413271003782693617377898044496829276"
+	"47509466490179775872070963302864166928879109465555478519404026306574886715058"
+	"20681908902000708383676273854845817711531764475730270069855571366959622842914"
+	"819860834936475292719074168444365510704342711559699508093042880177904174497792";
+
+/* Whether digits[.digits][e[+-]digits] overflows a float64, computed the
+ * way Go's readFloat sees it: 0.<significant digits> * 10^dp, the exponent
+ * saturating once it reaches 10000. */
+static int float_overflows(const unsigned char *s, size_t n)
+{
+	long long dp = 0, nd = 0;
+	int sawdot = 0;
+	size_t i = 0, first = 0;
+	for (; i < n && s[i] != 'e' && s[i] != 'E'; i++) {
+		if (s[i] == '.') {
+			sawdot = 1;
+			dp = nd;
+		} else if (s[i] == '0' && nd == 0) {
+			dp--;  /* leading zero */
+		} else if (nd++ == 0) {
+			first = i;
+		}
+	}
+	if (!sawdot)
+		dp = nd;
+	if (nd == 0)
+		return 0;  /* zero, whatever the exponent */
+	long long e = 0;
+	int neg = 0;
+	if (i < n) {
+		i++;
+		if (i < n && (s[i] == '-' || s[i] == '+'))
+			neg = s[i++] == '-';
+		for (; i < n; i++)
+			if (e < 10000)
+				e = e * 10 + (s[i] - '0');
+	}
+	dp += neg ? -e : e;
+	if (dp != 309)
+		return dp > 309;
+	size_t j = 0;
+	for (i = first; i < n && s[i] != 'e' && s[i] != 'E'; i++) {
+		if (s[i] == '.')
+			continue;
+		char lim = float_limit[j] ? float_limit[j++] : '0';
+		if (s[i] != lim)
+			return s[i] > lim;
+	}
+	return float_limit[j] == '\0';  /* equal to the limit: a tie rounds up */
+}
+
+/* parseAttributeNumber: [+-]digits[.digits][e[+-]digits], then Go's
+ * ParseFloat, which rejects an exponent without digits ("1e", "1e+") and
+ * values out of float64 range ("1e400"). */
 static int parse_number(rd *r)
 {
 	if (peek(r) == '-' || peek(r) == '+')
 		r->pos++;
+	size_t start = r->pos;
 	if (!(peek(r) >= '0' && peek(r) <= '9'))
 		return 0;
 	scan_digits(r);
@@ -137,18 +193,18 @@ static int parse_number(rd *r)
 		if (r->pos == at)
 			return 0;
 	}
-	return 1;
+	return !float_overflows(r->s + start, r->pos - start);
 }
 
-/* parseAttributeValue. Nesting is bounded: goldmark recurses without limit,
- * but no heading needs 64 levels of brackets. */
+/* parseAttributeValue. Nesting is bounded to keep the C stack small:
+ * goldmark has no limit, but no heading needs 256 levels of brackets. */
 static int parse_value(rd *r, int *kind, size_t *start, size_t *vlen, int *escaped,
                        int depth)
 {
 	skip_spaces(r);
 	unsigned char c = peek(r);
 	*kind = V_OTHER;
-	if (depth > 64 || c == RD_EOF)
+	if (depth > 256 || c == RD_EOF)
 		return 0;
 	if (c == '{') {
 		attrs inner = {0};
@@ -208,8 +264,8 @@ static int parse_attribute(rd *r, attrs *a, int depth)
 		r->pos++;
 		size_t end = line_end(r), start = r->pos;
 		/* XHTML-ish names: no spaces, no ASCII punctuation but _ - : . */
-		while (r->pos < end && !md_space(r->s[r->pos]) &&
-		       (!md_punct(r->s[r->pos]) || strchr("_-:.", r->s[r->pos])))
+		while (r->pos < end && !gm_space(r->s[r->pos]) &&
+		       (!gm_punct(r->s[r->pos]) || strchr("_-:.", r->s[r->pos])))
 			r->pos++;
 		if (c == '#') {
 			a->has_id = 1;
@@ -282,7 +338,7 @@ static int parse_attributes(rd *r, attrs *a, int depth)
 static int blank(const unsigned char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!md_space(s[i]))
+		if (!gm_space(s[i]))
 			return 0;
 	return 1;
 }
@@ -380,7 +436,7 @@ static int atx_source(md_anchor_src *s, const unsigned char *src, size_t len)
 	if (i == pos || i - pos > 6 || i == line_len)
 		return 0;  /* not a heading, or `#` alone at the end: no text */
 	size_t l = 0;
-	while (i + l < line_len && md_space(line[i + l]))
+	while (i + l < line_len && gm_space(line[i + l]))
 		l++;
 	if (l == 0)
 		return 0;
@@ -389,7 +445,7 @@ static int atx_source(md_anchor_src *s, const unsigned char *src, size_t len)
 		start = line_len - 1;
 	size_t origstart = start;
 	size_t stop = line_len;
-	while (stop > 0 && md_space(line[stop - 1]))
+	while (stop > 0 && gm_space(line[stop - 1]))
 		stop--;
 
 	/* "### heading ### {#id}": the first blank followed by '#' (escapes
@@ -398,9 +454,9 @@ static int atx_source(md_anchor_src *s, const unsigned char *src, size_t len)
 	int parsed = 0;
 	size_t closure_open = 0, closure_close = 0;
 	for (size_t j = start - 1; j < stop;) {
-		if (line[j] == '\\' && j + 1 < line_len && md_punct(line[j + 1])) {
+		if (line[j] == '\\' && j + 1 < line_len && gm_punct(line[j + 1])) {
 			j += 2;
-		} else if (md_space(line[j]) && j + 1 < stop && line[j + 1] == '#') {
+		} else if (gm_space(line[j]) && j + 1 < stop && line[j + 1] == '#') {
 			closure_open = j + 1;
 			size_t k = j + 1;
 			while (k < stop && line[k] == '#')
@@ -434,10 +490,11 @@ static int atx_source(md_anchor_src *s, const unsigned char *src, size_t len)
 		if (stop <= start) {
 			stop = start;
 		} else {
+			/* line[start - 1] is a blank: k stops there at the latest. */
 			size_t k = stop - 1;
-			while (line[k] == '#' && k >= start)
+			while (k >= start && line[k] == '#')
 				k--;
-			if (k != stop - 1 && !md_space(line[k]))
+			if (k != stop - 1 && !gm_space(line[k]))
 				k = stop - 1;
 			stop = k + 1;
 		}
@@ -480,9 +537,9 @@ int md_anchor_source(md_anchor_src *s, const char *src, size_t len, int setext)
 		a--;
 	size_t b = len;
 	s->end = len;
-	while (a < b && md_space(u[a]))
+	while (a < b && gm_space(u[a]))
 		a++;
-	while (b > a && md_space(u[b - 1]))
+	while (b > a && gm_space(u[b - 1]))
 		b--;
 	size_t tlen = b - a;
 	attrs at = {0};
@@ -723,6 +780,10 @@ int md_anchor_id(md_idset *ids, const md_anchor_src *src, md_anchor_style style,
 	if (src->id && !src->id_invalid) {
 		/* idFactory.Put: as written, no check, no number. */
 		md_buf_put(out, src->id, src->id_len);
+		if (!out->data) {  /* "" ({#}): still a C string */
+			md_buf_putc(out, '\0');
+			out->len = 0;
+		}
 		if (out->oom)
 			return MDPOST_ENOMEM;
 		return md_idset_add(ids, src->id, src->id_len);

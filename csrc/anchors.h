@@ -28,9 +28,10 @@ typedef struct md_anchor_src {
 	size_t id_len;
 	int id_invalid;     /* the id attribute is not a string (id=5, id=true,
 	                     * id=null, id=[...]): Hugo 0.111 fails the build */
-	size_t end;         /* bytes of the input the heading took: its first line
+	size_t end;         /* ATX: bytes of the input the heading took: its line
 	                     * (without the newline), or more when goldmark read the
-	                     * attribute block after `## Foo ##` from later lines */
+	                     * attribute block after `## Foo ##` from later lines,
+	                     * which then are not a paragraph. Setext: len. */
 	md_buf scratch;
 } md_anchor_src;
 

@@ -8,10 +8,12 @@
 #include <string.h>
 #include <tree_sitter/api.h>
 
+#include "anchors.h"
 #include "internal.h"
 #include "tsutil.h"
 
 static int node_is(TSNode n, const char *type);
+static TSNode child_of_type(TSNode n, const char *type);
 
 const TSLanguage *tree_sitter_markdown(void);
 
@@ -33,10 +35,12 @@ static int push_heading(md_headings *h, md_heading *x)
 
 typedef struct walk {
 	const char *src;
+	size_t len;        /* of the whole source */
 	size_t base;
 	md_headings *out;
 	md_lines *lines;
 	md_anchor_style style;
+	md_idset ids;      /* every id given on the page so far */
 	int oom;
 } walk;
 
@@ -99,14 +103,54 @@ static void visit(walk *w, TSNode n)
 			cs = w->base + ts_node_start_byte(content);
 			ce = w->base + ts_node_end_byte(content);
 		}
-		x.text = heading_text(w->src + cs, ce - cs);
+		/* The id comes from the raw source, as goldmark takes it: an ATX
+		 * heading from its first #, a setext heading from the last line of
+		 * its text (after that line's container prefix). */
+		md_anchor_src as;
+		int rc;
+		if (atx) {
+			rc = md_anchor_source(&as, w->src + x.start, w->len - x.start, 0);
+		} else {
+			/* The text is the paragraph's inline node: the paragraph also
+			 * holds the underline's `> ` prefix. */
+			TSNode inl = ts_node_is_null(content) ? content : child_of_type(content, "inline");
+			if (!ts_node_is_null(inl)) {
+				content = inl;
+				cs = w->base + ts_node_start_byte(inl);
+				ce = w->base + ts_node_end_byte(inl);
+			}
+			/* The text node may end with the line break before the underline. */
+			while (ce > cs && (w->src[ce - 1] == '\n' || w->src[ce - 1] == '\r'))
+				ce--;
+			size_t ls = cs;
+			for (size_t k = ce; k > cs; k--)
+				if (w->src[k - 1] == '\n') {
+					ls = k;
+					break;
+				}
+			/* The line's `> ` or list indent is a block_continuation child. */
+			TSNode *parts;
+			size_t np = ts_node_is_null(content) ? 0 : md_ts_children(content, 1, &parts, &w->oom);
+			for (size_t k = 0; k < np; k++) {
+				size_t bs = w->base + ts_node_start_byte(parts[k]);
+				size_t be = w->base + ts_node_end_byte(parts[k]);
+				if (node_is(parts[k], "block_continuation") && bs >= ls && be > ls && be <= ce)
+					ls = be;
+			}
+			if (np)
+				free(parts);
+			rc = md_anchor_source(&as, w->src + ls, ce - ls, 1);
+		}
 		md_buf id = {0};
-		if (x.text)
-			md_anchor_make(&id, x.text, strlen(x.text), w->style);
+		if (rc == 0) {
+			x.text = heading_text(as.text, as.text_len);
+			rc = md_anchor_id(&w->ids, &as, w->style, &id);
+			md_anchor_source_free(&as);
+		}
 		x.id = id.data ? id.data : calloc(1, 1);
 		size_t col;
 		md_lines_pos(w->lines, x.start, &x.line, &col);
-		if (!x.text || !x.id || id.oom || push_heading(w->out, &x)) {
+		if (rc || !x.text || !x.id || id.oom || push_heading(w->out, &x)) {
 			free(x.text);
 			free(x.id);
 			w->oom = 1;
@@ -135,47 +179,6 @@ static void close_sections(md_headings *h, const md_lines *lines)
 				break;
 			}
 	}
-}
-
-/* Numbers repeated ids as goldmark does: "a", "a-1", "a-2". */
-static int dedupe_ids(md_headings *h)
-{
-	/* `used` holds every id given so far; `next` remembers, per base id,
-	 * the first suffix worth trying, so n equal headings cost O(n). */
-	md_strset used = {0}, next = {0};
-	int rc = 0;
-	for (size_t i = 0; i < h->n && !rc; i++) {
-		const char *base = h->v[i].id;
-		size_t bl = strlen(base);
-		int found;
-		uintptr_t k = (uintptr_t)md_strset_get(&next, base, bl, &found);
-		if (!found)
-			k = 0;
-		for (;; k++) {
-			md_buf cand = {0};
-			if (k == 0)
-				md_buf_put(&cand, base, bl);
-			else
-				md_buf_printf(&cand, "%s-%lu", base, (unsigned long)k);
-			if (cand.oom || !cand.data) {
-				md_buf_free(&cand);
-				rc = -1;
-				break;
-			}
-			if (!md_strset_has(&used, cand.data, cand.len)) {
-				if (md_strset_put(&used, cand.data, cand.len, NULL) ||
-				    md_strset_put(&next, base, bl, (void *)(k + 1)))
-					rc = -1;
-				free(h->v[i].id);
-				h->v[i].id = cand.data;
-				break;
-			}
-			md_buf_free(&cand);
-		}
-	}
-	md_strset_free(&used);
-	md_strset_free(&next);
-	return rc;
 }
 
 /*
@@ -234,9 +237,10 @@ static int headings_from_tree(md_headings *h, TSTree *tree, const char *src, siz
 	md_lines lines;
 	if (md_lines_init(&lines, src, len))
 		return MDPOST_ENOMEM;
-	walk w = {src, body_start, h, &lines, style, 0};
+	walk w = {src, len, body_start, h, &lines, style, {{0}}, 0};
 	visit(&w, ts_tree_root_node(tree));
-	int rc = (w.oom || dedupe_ids(h)) ? MDPOST_ENOMEM : MDPOST_OK;
+	md_idset_free(&w.ids);
+	int rc = w.oom ? MDPOST_ENOMEM : MDPOST_OK;
 	if (!rc)
 		close_sections(h, &lines);
 	md_lines_free(&lines);
