@@ -700,8 +700,11 @@ static void check_path(check_ctx *c, const char *path, int depth)
 	qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		struct stat s2;
-		if (lstat(names[i], &s2) == 0 && S_ISLNK(s2.st_mode) &&
-		    stat(names[i], &s2) == 0 && S_ISDIR(s2.st_mode)) {
+		if (lstat(names[i], &s2) == 0 && S_ISLNK(s2.st_mode) && stat(names[i], &s2) != 0) {
+			if (is_markdown(names[i]))
+				fprintf(stderr, "mdpost: warning: %s: broken symbolic link, skipped\n", names[i]);
+		} else if (lstat(names[i], &s2) == 0 && S_ISLNK(s2.st_mode) &&
+		           stat(names[i], &s2) == 0 && S_ISDIR(s2.st_mode)) {
 			/* Directory links are skipped: they can loop. */
 		} else if (stat(names[i], &s2) == 0 &&
 		           (S_ISDIR(s2.st_mode) || is_markdown(names[i]))) {

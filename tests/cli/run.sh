@@ -241,6 +241,15 @@ expect "one worker or many: the same output, in the same order" 1 - sh -c "cd /t
 cp "$tmp/out" "$tmp/many.jsonl"
 expect "  …identical" 0 "$tmp/one.jsonl" cat "$tmp/many.jsonl"
 
+loop=$tmp/loop
+mkdir -p "$loop/content/posts"
+printf 'title = "t"\n' >"$loop/hugo.toml"
+printf -- '---\ntitle: x\n---\n[a](/posts/p/)\n' >"$loop/content/posts/p.md"
+ln -s .. "$loop/content/posts/up"
+ln -s missing "$loop/content/posts/dangling.md"
+expect "symlink loops and dangling links in the site walk" 0 "$(want </dev/null)" sh -c "cd '$loop' && '$mdpost' check"
+expect_grep "the dangling file is named" 'warning: content/posts/dangling.md: broken symbolic link, skipped' err
+
 expect "version" 0 - "$mdpost" version
 expect_grep "version names mdpost" '^mdpost [0-9]+\.[0-9]+\.[0-9]+$' out
 expect_grep "version names libyaml" '^libyaml 0\.2\.' out
