@@ -11,6 +11,12 @@
 #include "anchors.h"
 #include "unicode_tables.h"
 
+const char *md_anchor_style_name(md_anchor_style style)
+{
+	return style == MD_ANCHOR_GITHUB_ASCII ? "github-ascii"
+	     : style == MD_ANCHOR_BLACKFRIDAY ? "blackfriday" : "github";
+}
+
 int md_anchor_style_parse(const char *name, md_anchor_style *style)
 {
 	if (strcmp(name, "github") == 0)

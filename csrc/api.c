@@ -485,10 +485,16 @@ int mdpost_links(mdpost_result *out, const mdpost_site *site, const mdpost_index
 	return md_buf_to_result(&b, out);
 }
 
-static const char *anchor_name(md_anchor_style s)
+/* Where the body starts (after any front matter). */
+static int body_offset(const char *src, size_t len, size_t *body)
 {
-	return s == MD_ANCHOR_GITHUB_ASCII ? "github-ascii"
-	     : s == MD_ANCHOR_BLACKFRIDAY ? "blackfriday" : "github";
+	md_frontmatter fm;
+	md_diags d = {0};
+	int rc = md_frontmatter_parse(&fm, src, len, &d);
+	*body = fm.body_start;
+	md_frontmatter_free(&fm);
+	md_diags_free(&d);
+	return rc;
 }
 
 int mdpost_headings(mdpost_result *out, const mdpost_site *site, const char *src,
@@ -498,15 +504,10 @@ int mdpost_headings(mdpost_result *out, const mdpost_site *site, const char *src
 	md_options o;
 	if (rc || (rc = md_options_parse(&o, opts, opts_len, out)))
 		return rc;
-	md_frontmatter fm;
-	md_diags d = {0};
-	rc = md_frontmatter_parse(&fm, src ? src : "", len, &d);
-	size_t body = fm.body_start;
-	md_frontmatter_free(&fm);
-	md_diags_free(&d);
-	if (rc)
+	size_t body;
+	if ((rc = body_offset(src ? src : "", len, &body)))
 		return failed(out, rc);
-	const char *style = o.anchors[0] ? o.anchors : anchor_name(site ? site->anchors : MD_ANCHOR_GITHUB);
+	const char *style = o.anchors[0] ? o.anchors : md_anchor_style_name(site ? site->anchors : MD_ANCHOR_GITHUB);
 	md_headings h;
 	if ((rc = md_headings_collect(&h, src ? src : "", len, body, style)))
 		return failed(out, rc);
@@ -609,13 +610,8 @@ int mdpost_render(mdpost_result *out, const mdpost_site *site, const char *src,
 	md_options o;
 	if (rc || (rc = md_options_parse(&o, opts, opts_len, out)))
 		return rc;
-	md_frontmatter fm;
-	md_diags d = {0};
-	rc = md_frontmatter_parse(&fm, src ? src : "", len, &d);
-	size_t body = fm.body_start;
-	md_frontmatter_free(&fm);
-	md_diags_free(&d);
-	if (rc)
+	size_t body;
+	if ((rc = body_offset(src ? src : "", len, &body)))
 		return failed(out, rc);
 	int unsafe_html = o.unsafe_set ? o.unsafe_html : site && site->unsafe_html;
 	md_buf b = {0};
@@ -656,7 +652,7 @@ int mdpost_site_info(mdpost_result *out, const mdpost_site *s)
 	md_pack_cstr(&pk, "schema");
 	md_pack_cstr(&pk, s->schema_name);
 	md_pack_cstr(&pk, "anchors");
-	md_pack_cstr(&pk, anchor_name(s->anchors));
+	md_pack_cstr(&pk, md_anchor_style_name(s->anchors));
 	md_pack_cstr(&pk, "timezone");
 	md_pack_cstr(&pk, s->timezone[0] ? s->timezone : "UTC");
 	md_pack_cstr(&pk, "unsafe");

@@ -260,6 +260,7 @@ void md_doc_free(md_doc *d);
 
 
 int md_anchor_style_parse(const char *name, md_anchor_style *style);
+const char *md_anchor_style_name(md_anchor_style style);
 /* Appends the anchor for heading text `text` to `out`. */
 void md_anchor_make(md_buf *out, const char *text, size_t len,
                     md_anchor_style style);

@@ -586,24 +586,30 @@ typedef struct ranges {
 	size_t n, cap;
 } ranges;
 
+/* Adds the range from `from`'s start to `to`'s end for the inline parse. */
+static void push_range(lwalk *w, ranges *r, TSNode from, TSNode to)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		TSRange *v = realloc(r->v, cap * sizeof(*v));
+		if (!v) {
+			w->oom = 1;
+			return;
+		}
+		r->v = v;
+		r->cap = cap;
+	}
+	r->v[r->n++] = (TSRange){ts_node_start_point(from), ts_node_end_point(to),
+	                         ts_node_start_byte(from), ts_node_end_byte(to)};
+}
+
 static void visit_blocks(lwalk *w, TSNode n, ranges *r)
 {
 	if (w->oom)
 		return;
 	const char *type = ts_node_type(n);
 	if (strcmp(type, "inline") == 0 || strcmp(type, "pipe_table_cell") == 0) {
-		if (r->n == r->cap) {
-			size_t cap = r->cap ? r->cap * 2 : 64;
-			TSRange *v = realloc(r->v, cap * sizeof(*v));
-			if (!v) {
-				w->oom = 1;
-				return;
-			}
-			r->v = v;
-			r->cap = cap;
-		}
-		r->v[r->n++] = (TSRange){ts_node_start_point(n), ts_node_end_point(n),
-		                         ts_node_start_byte(n), ts_node_end_byte(n)};
+		push_range(w, r, n, n);
 		return;
 	}
 	if (strcmp(type, "link_reference_definition") == 0) {
@@ -616,18 +622,7 @@ static void visit_blocks(lwalk *w, TSNode n, ranges *r)
 			TSNode first = !ts_node_is_null(dest) ? dest : ts_node_next_sibling(label);
 			if (ts_node_is_null(first))
 				return;
-			if (r->n == r->cap) {
-				size_t cap = r->cap ? r->cap * 2 : 64;
-				TSRange *v = realloc(r->v, cap * sizeof(*v));
-				if (!v) {
-					w->oom = 1;
-					return;
-				}
-				r->v = v;
-				r->cap = cap;
-			}
-			r->v[r->n++] = (TSRange){ts_node_start_point(first), ts_node_end_point(n),
-			                         ts_node_start_byte(first), ts_node_end_byte(n)};
+			push_range(w, r, first, n);
 			return;
 		}
 		if (!ts_node_is_null(label) && !ts_node_is_null(dest)) {
