@@ -181,7 +181,7 @@ fuzz: fuzz-build
 	@for f in $(FUZZERS); do \
 	  mkdir -p build/fuzz/corpus/$$f; \
 	  echo "== fuzz-$$f for $(FUZZ_SECONDS) s"; \
-	  build/fuzz/fuzz-$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	  build/fuzz/fuzz-$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -artifact_prefix=build/fuzz/ \
 	    -print_final_stats=1 build/fuzz/corpus/$$f tests/fuzz/corpus/$$f 2>&1 | \
 	    grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|INFO: Running|Done)' || exit 1; \
 	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \

@@ -279,7 +279,7 @@ static int post_analyze(post *p, const mdpost_site *site, const mdpost_index *in
 		if (p->doc.limit)
 			md_diags_add(&p->diags, p->doc.limit_offset, p->doc.limit_offset, MD_SEV_WARNING,
 			             "md-limit", "%s", p->doc.limit);
-		rc = md_links_run(&p->doc, src, site, index, p->page_path, p->page_url, &p->diags, list,
+		rc = md_links_run(&p->doc, src, len, site, index, p->page_path, p->page_url, &p->diags, list,
 		                  &p->lines);
 		if (rc)
 			return rc;

@@ -349,7 +349,7 @@ int md_index_render_hook(const mdpost_index *x);
 /* ---- link checks (links.c) ------------------------------------------------ */
 struct msgpack_packer;
 const char *md_link_kind_name(md_link_kind k);
-int md_links_run(const md_doc *doc, const char *src, const mdpost_site *site,
+int md_links_run(const md_doc *doc, const char *src, size_t len, const mdpost_site *site,
                  const mdpost_index *idx, const char *page_path, const char *page_url,
                  md_diags *diags, struct msgpack_packer *list, const md_lines *lines);
 

@@ -86,6 +86,7 @@ static void resolve_url(md_buf *out, const char *base, const char *rel, size_t n
 typedef struct lctx {
 	const md_doc *doc;
 	const char *src;
+	size_t len;                  /* of src */
 	const mdpost_site *site;
 	const mdpost_index *idx;     /* NULL or not ready: same-page checks only */
 	const char *page_path;       /* content-relative path of this post, or NULL */
@@ -378,7 +379,7 @@ static void judge(lctx *c, const md_link *l, verdict *v)
 			v->status = "footnote";  /* [^1]: goldmark's footnotes */
 			break;
 		}
-		if (c->src[l->end] == ']' && c->src[l->end + 1] == '(') {
+		if (l->end + 1 < c->len && c->src[l->end] == ']' && c->src[l->end + 1] == '(') {
 			/* [text]({{< ref "x" >}}): Markdown sees no link (the shortcode
 			 * has spaces) but Hugo runs the shortcode first; it is checked
 			 * on its own. */
@@ -405,11 +406,11 @@ static void judge(lctx *c, const md_link *l, verdict *v)
  * post's path in the content dir and `page_url` its URL (both may be NULL
  * for a post outside the site: then only what needs no base is checked).
  */
-int md_links_run(const md_doc *doc, const char *src, const mdpost_site *site,
+int md_links_run(const md_doc *doc, const char *src, size_t len, const mdpost_site *site,
                  const mdpost_index *idx, const char *page_path, const char *page_url,
                  md_diags *diags, struct msgpack_packer *list, const md_lines *lines)
 {
-	lctx c = {doc, src, site, idx, page_path, page_url, diags, {0}, {0}};
+	lctx c = {doc, src, len, site, idx, page_path, page_url, diags, {0}, {0}};
 	int oom = 0;
 	for (size_t i = 0; i < doc->n_links; i++) {
 		const md_link *l = &doc->links[i];

@@ -1,5 +1,6 @@
 /* Hostile input: whatever bytes come in, a result or a clear error comes
  * out, in bounded time, with positions still inside the input. */
+#include <dirent.h>
 #include <stdlib.h>
 
 #include <msgpack.h>
@@ -87,6 +88,32 @@ TEST(pathological_markdown_completes)
 		CHECK_INT(all(b.data, b.len), 0);
 		md_buf_free(&b);
 	}
+}
+
+/* Every input a fuzzer ever crashed on stays a test. */
+TEST(fuzz_regressions)
+{
+	DIR *d = opendir("tests/fuzz/regressions");
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	struct dirent *e;
+	int n = 0;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[512], err[256];
+		snprintf(path, sizeof(path), "tests/fuzz/regressions/%s", e->d_name);
+		size_t len;
+		char *text = md_read_file(path, &len, err, sizeof(err));
+		CHECK(text != NULL);
+		if (text)
+			all(text, len);
+		free(text);
+		n++;
+	}
+	closedir(d);
+	CHECK(n >= 1);
 }
 
 TEST(deep_front_matter_and_many_keys)
