@@ -19,6 +19,12 @@ function M.report()
   vim.wait(2000, function()
     return require('mdpost.diagnostics').attached(buf)
   end, 10)
+  -- Links into the site are judged once its index (built on a thread) is ready.
+  local site = native.site(vim.api.nvim_buf_get_name(buf))
+  vim.wait(10000, function()
+    return native.index_ready(site)
+  end, 10)
+  require('mdpost.diagnostics').run(buf)
   local diags = vim.diagnostic.get(buf, { namespace = ns })
   table.sort(diags, function(a, b)
     return a.lnum < b.lnum or (a.lnum == b.lnum and a.col < b.col)
@@ -34,7 +40,7 @@ function M.report()
     out('      │ ' .. string.rep(' ', vim.fn.strdisplaywidth(line:sub(1, d.col)))
       .. string.rep('^', math.max(1, vim.fn.strdisplaywidth(line:sub(d.col + 1, d.end_col)))))
   end
-  out('Run `make demo` in a terminal to open the post in Neovim; :FrontMatterCheck! checks the whole site.')
+  out('Run `make demo` in a terminal to open the post in Neovim; :PostCheck! checks the whole site.')
   vim.cmd('qall!')
 end
 
