@@ -206,6 +206,7 @@ typedef struct md_heading {
 typedef struct md_headings {
 	md_heading *v;
 	size_t n, cap;
+	int truncated;         /* more than the limit: the rest were left out */
 } md_headings;
 
 int md_headings_collect(md_headings *h, const char *src, size_t len,

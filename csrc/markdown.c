@@ -12,6 +12,9 @@
 #include "internal.h"
 #include "tsutil.h"
 
+#define MD_MAX_LINKS 100000    /* links, images and shortcodes of one post */
+#define MD_MAX_HEADINGS 20000  /* headings of one post */
+
 static int node_is(TSNode n, const char *type);
 static TSNode child_of_type(TSNode n, const char *type);
 
@@ -81,6 +84,10 @@ static void visit(walk *w, TSNode n)
 	if (w->oom)
 		return;
 	int atx = node_is(n, "atx_heading");
+	if ((atx || node_is(n, "setext_heading")) && w->out->n >= MD_MAX_HEADINGS) {
+		w->out->truncated = 1;  /* a post with 20000 headings is not a post */
+		return;
+	}
 	if (atx || node_is(n, "setext_heading")) {
 		md_heading x = {0};
 		x.start = w->base + ts_node_start_byte(n);
@@ -300,6 +307,14 @@ static int push_link(md_doc *d, md_link_kind kind, size_t start, size_t end,
                      const char *target, size_t tlen, const char *label, size_t llen,
                      int image)
 {
+	if (d->n_links >= MD_MAX_LINKS) {
+		/* Past the limit: said once, the rest left unchecked. */
+		if (!d->limit) {
+			d->limit = "more than 100000 links in one post: the rest are not checked";
+			d->limit_offset = start;
+		}
+		return 0;
+	}
 	if (d->n_links == d->cap_links) {
 		size_t cap = d->cap_links ? d->cap_links * 2 : 32;
 		md_link *v = realloc(d->links, cap * sizeof(*v));
@@ -674,6 +689,11 @@ int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
 	if (!btree)
 		goto out;
 	rc = headings_from_tree(&d->headings, btree, src, len, body_start, style);
+	if (!rc && d->headings.truncated && !d->limit) {
+		d->limit = "more than 20000 headings in one post: the rest get no id, and links "
+		           "to them are not checked";
+		d->limit_offset = d->headings.v[d->headings.n - 1].end;
+	}
 	if (rc) {
 		ts_tree_delete(btree);
 		goto out;

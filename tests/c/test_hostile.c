@@ -90,6 +90,26 @@ TEST(pathological_markdown_completes)
 	}
 }
 
+/* Posts with absurd numbers of links or headings: a clear md-limit
+ * warning, and the checks that fit are still made. */
+TEST(limits_on_links_and_headings)
+{
+	md_buf b = {0};
+	for (int i = 0; i < 100005; i++)
+		md_buf_puts(&b, "[a](#x) ");
+	mdpost_result r = {0};
+	CHECK_INT(mdpost_check(&r, NULL, NULL, b.data, b.len, NULL, 0), 0);
+	CHECK(r.data && memmem(r.data, r.len, "more than 100000 links", 22) != NULL);
+	mdpost_result_free(&r);
+	md_buf_free(&b);
+	for (int i = 0; i < 20005; i++)
+		md_buf_printf(&b, "# h%d\n", i);
+	CHECK_INT(mdpost_check(&r, NULL, NULL, b.data, b.len, NULL, 0), 0);
+	CHECK(r.data && memmem(r.data, r.len, "more than 20000 headings", 24) != NULL);
+	mdpost_result_free(&r);
+	md_buf_free(&b);
+}
+
 /* Every input a fuzzer ever crashed on stays a test. */
 TEST(fuzz_regressions)
 {
