@@ -21,7 +21,7 @@
 static const char usage[] =
 	"usage: mdpost <command> [options]\n"
 	"\n"
-	"  check [--site DIR] [--format text|jsonl|sarif|github] [--strict]\n"
+	"  check [--site DIR] [--format text|jsonl|sarif|github] [--strict] [--progress]\n"
 	"        [--rule CODE=error|warning|info|hint|off] [PATH...]\n"
 	"                          check posts (files or directories; default: the\n"
 	"                          site's content dir); exit 1 when errors are found\n"
@@ -238,6 +238,7 @@ typedef struct check_ctx {
 	mdpost_site *last_site;
 	const char *format;
 	int strict;
+	int progress_lines;        /* --progress */
 	rule_override rules[64];
 	int n_rules;
 	size_t files, errors, warnings, files_with_results;
@@ -560,6 +561,11 @@ static void run_jobs(check_ctx *c, FILE *out)
 		job *j = &c->jobs[i];
 		if (bar && (i % 50 == 0 || i + 1 == c->n_jobs))
 			progress(i + 1, c->n_jobs);
+		/* --progress: plain lines for programs (the editor) to read. */
+		if (c->progress_lines && (i % 100 == 0 || i + 1 == c->n_jobs)) {
+			fprintf(stderr, "progress %zu/%zu\n", i + 1, c->n_jobs);
+			fflush(stderr);
+		}
 		if (j->out.len) {
 			if (bar)
 				fputs("\r\033[K", stderr);
@@ -772,6 +778,8 @@ static int cmd_check(int argc, char **argv)
 			site_dir = argv[++i];
 		} else if (strcmp(a, "--strict") == 0) {
 			c.strict = 1;
+		} else if (strcmp(a, "--progress") == 0) {
+			c.progress_lines = 1;
 		} else if (strcmp(a, "--rule") == 0) {
 			const char *spec = argv[++i];
 			const char *eq = strchr(spec, '=');

@@ -70,11 +70,11 @@ local function check_site(keep, title, what)
   end
   local items, stderr = {}, {}
   local started = compat.uv.hrtime()
+  local last_progress
   vim.api.nvim_echo({ { 'mdpost: checking ' .. site.root .. ' …' } }, false, {})
-  local job = vim.fn.jobstart({ cli, 'check', '--format', 'jsonl', '--site', site.root }, {
+  local job = vim.fn.jobstart({ cli, 'check', '--format', 'jsonl', '--progress', '--site', site.root }, {
     cwd = site.root,
     stdout_buffered = true,
-    stderr_buffered = true,
     on_stdout = function(_, lines)
       for _, line in ipairs(lines) do
         local ok, d = pcall(vim.json.decode, line)
@@ -90,7 +90,13 @@ local function check_site(keep, title, what)
     end,
     on_stderr = function(_, lines)
       for _, l in ipairs(lines) do
-        if l ~= '' then
+        local done, total = l:match('^progress (%d+)/(%d+)$')
+        if done then
+          -- Progress in the command line as the CLI works through the site.
+          vim.api.nvim_echo({ { ('mdpost: checking %s … %s/%s'):format(site.root, done, total) } },
+            false, {})
+          last_progress = done .. '/' .. total
+        elseif l ~= '' then
           stderr[#stderr + 1] = l
         end
       end
@@ -106,6 +112,7 @@ local function check_site(keep, title, what)
       if #items > 0 then
         vim.cmd('copen')
       end
+      vim.g.mdpost_last_progress = last_progress
       vim.api.nvim_exec_autocmds('User', { pattern = 'MdpostSiteChecked', modeline = false })
     end,
   })

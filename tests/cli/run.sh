@@ -250,6 +250,9 @@ ln -s missing "$loop/content/posts/dangling.md"
 expect "symlink loops and dangling links in the site walk" 0 "$(want </dev/null)" sh -c "cd '$loop' && '$mdpost' check"
 expect_grep "the dangling file is named" 'warning: content/posts/dangling.md: broken symbolic link, skipped' err
 
+expect "--progress: plain progress lines on stderr" 1 - "$mdpost" check --progress --site examples/site
+expect_grep "the last one counts every post" '^progress 3/3$' err
+
 expect "version" 0 - "$mdpost" version
 expect_grep "version names mdpost" '^mdpost [0-9]+\.[0-9]+\.[0-9]+$' out
 expect_grep "version names libyaml" '^libyaml 0\.2\.' out

@@ -117,6 +117,8 @@ T.test(':FrontMatterCheck! checks the whole site into quickfix', function()
   table.sort(got)
   T.eq(got, { 'broken-front-matter.md:2:20', 'index.md:11:7', 'index.md:16:1', 'index.md:25:1',
     'second-post.md:3:7' })
+  -- The CLI reported its progress to the end: all 3 posts.
+  T.eq(vim.g.mdpost_last_progress, '3/3')
 end)
 
 local function write(path, lines)
@@ -206,4 +208,29 @@ T.test('writing a post re-indexes the site: links into it follow', function()
   T.wait(5000, function()
     return #summary(a) == 0
   end, 'the anchor to resolve after the write')
+end)
+
+T.test(':PostCheck! puts every problem of the site in quickfix', function()
+  vim.cmd('edit ' .. T.example('content/posts/second-post.md'))
+  local done = false
+  vim.api.nvim_create_autocmd('User', {
+    pattern = 'MdpostSiteChecked',
+    once = true,
+    callback = function()
+      done = true
+    end,
+  })
+  vim.cmd('PostCheck!')
+  T.wait(10000, function()
+    return done
+  end, 'the site check')
+  local got = {}
+  for _, item in ipairs(vim.fn.getqflist()) do
+    got[#got + 1] = ('%s:%d:%d %s'):format(vim.fn.fnamemodify(vim.fn.bufname(item.bufnr), ':t'),
+      item.lnum, item.col, item.text:match('%[([%w-]+)%]$'))
+  end
+  T.eq(got, { 'broken-front-matter.md:2:20 fm-syntax', 'index.md:11:7 fm-type', 'index.md:16:1 fm-unknown-key',
+    'index.md:25:1 fm-duplicate-key', 'index.md:46:133 link-anchor', 'index.md:58:20 link-file',
+    'index.md:68:154 link-file', 'second-post.md:3:7 fm-date' })
+  T.eq(vim.g.mdpost_last_progress, '3/3')
 end)
