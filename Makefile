@@ -56,7 +56,7 @@ PRESETS := $(sort $(wildcard csrc/presets/*.yaml))
 C_TESTS := $(patsubst tests/c/%.c,%,$(wildcard tests/c/test_*.c))
 
 .PHONY: all check-deps deps test test-c test-cli test-nvim test-nvim-current \
-        nvim-current asan demo clean bench fuzz fuzz-build leakcheck
+        nvim-current asan demo clean bench fuzz fuzz-build leakcheck ensure-deps
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 
@@ -125,7 +125,12 @@ $(BUILD)/tests/%: tests/c/%.c tests/c/harness.h $(wildcard tests/c/*_cases.h) te
 	  $(ALL_OBJS) $(TS_LIBS) $(LIBS) $(EXTRA_LDFLAGS)
 
 # ---- tests ----------------------------------------------------------------
-test: test-c test-cli test-nvim test-nvim-current
+# Like `make demo`, `make test` first installs what a fresh machine lacks.
+test: ensure-deps
+	@$(MAKE) --no-print-directory test-c test-cli test-nvim test-nvim-current
+
+ensure-deps:
+	@bash .ci/deps --if-missing
 
 test-c: all $(C_TESTS:%=$(BUILD)/tests/%)
 	@bash tests/c/run.sh $(BUILD)/tests $(C_TESTS)
@@ -189,8 +194,7 @@ fuzz: fuzz-build
 
 # The main job: the example site in Neovim (or, without a terminal, what
 # Neovim would show).
-demo:
-	@bash .ci/deps --if-missing
+demo: ensure-deps
 	@$(MAKE) --no-print-directory all
 	@NVIM="$(NVIM)" bash examples/demo.sh
 
