@@ -103,6 +103,14 @@ static int check_input(mdpost_result *out, const char *src, size_t len)
 	return MDPOST_OK;
 }
 
+/* Every entry point that takes a post starts here: input limits, options. */
+static int begin(mdpost_result *out, const char *src, size_t len, const char *opts,
+                 size_t opts_len, md_options *o)
+{
+	int rc = check_input(out, src, len);
+	return rc ? rc : md_options_parse(o, opts, opts_len, out);
+}
+
 static int failed(mdpost_result *out, int rc)
 {
 	switch (rc) {
@@ -317,9 +325,9 @@ static void post_free(post *p)
 int mdpost_check(mdpost_result *out, const mdpost_site *site, const mdpost_index *index,
                  const char *src, size_t len, const char *opts, size_t opts_len)
 {
-	int rc = check_input(out, src, len);
 	md_options o;
-	if (rc || (rc = md_options_parse(&o, opts, opts_len, out)))
+	int rc = begin(out, src, len, opts, opts_len, &o);
+	if (rc)
 		return rc;
 	post p;
 	if ((rc = post_analyze(&p, site, index, 1, NULL, &o, src ? src : "", len))) {
@@ -443,9 +451,9 @@ static void pack_fields(msgpack_packer *pk, const post *p, const md_value *v, in
 int mdpost_frontmatter(mdpost_result *out, const mdpost_site *site, const char *src,
                        size_t len, const char *opts, size_t opts_len)
 {
-	int rc = check_input(out, src, len);
 	md_options o;
-	if (rc || (rc = md_options_parse(&o, opts, opts_len, out)))
+	int rc = begin(out, src, len, opts, opts_len, &o);
+	if (rc)
 		return rc;
 	post p;
 	if ((rc = post_analyze(&p, site, NULL, 0, NULL, &o, src ? src : "", len))) {
@@ -468,9 +476,9 @@ int mdpost_frontmatter(mdpost_result *out, const mdpost_site *site, const char *
 int mdpost_links(mdpost_result *out, const mdpost_site *site, const mdpost_index *index,
                  const char *src, size_t len, const char *opts, size_t opts_len)
 {
-	int rc = check_input(out, src, len);
 	md_options o;
-	if (rc || (rc = md_options_parse(&o, opts, opts_len, out)))
+	int rc = begin(out, src, len, opts, opts_len, &o);
+	if (rc)
 		return rc;
 	md_buf b = {0};
 	msgpack_packer pk;
@@ -500,9 +508,9 @@ static int body_offset(const char *src, size_t len, size_t *body)
 int mdpost_headings(mdpost_result *out, const mdpost_site *site, const char *src,
                     size_t len, const char *opts, size_t opts_len)
 {
-	int rc = check_input(out, src, len);
 	md_options o;
-	if (rc || (rc = md_options_parse(&o, opts, opts_len, out)))
+	int rc = begin(out, src, len, opts, opts_len, &o);
+	if (rc)
 		return rc;
 	size_t body;
 	if ((rc = body_offset(src ? src : "", len, &body)))
@@ -535,9 +543,9 @@ int mdpost_headings(mdpost_result *out, const mdpost_site *site, const char *src
 int mdpost_folds(mdpost_result *out, const mdpost_site *site, const char *src,
                  size_t len, const char *opts, size_t opts_len)
 {
-	int rc = check_input(out, src, len);
 	md_options o;
-	if (rc || (rc = md_options_parse(&o, opts, opts_len, out)))
+	int rc = begin(out, src, len, opts, opts_len, &o);
+	if (rc)
 		return rc;
 	src = src ? src : "";
 	md_frontmatter fm;
@@ -606,9 +614,9 @@ int mdpost_folds(mdpost_result *out, const mdpost_site *site, const char *src,
 int mdpost_render(mdpost_result *out, const mdpost_site *site, const char *src,
                   size_t len, const char *opts, size_t opts_len)
 {
-	int rc = check_input(out, src, len);
 	md_options o;
-	if (rc || (rc = md_options_parse(&o, opts, opts_len, out)))
+	int rc = begin(out, src, len, opts, opts_len, &o);
+	if (rc)
 		return rc;
 	size_t body;
 	if ((rc = body_offset(src ? src : "", len, &body)))
