@@ -201,7 +201,9 @@ function M.site_find(path)
 end
 
 -- Open sites by root: their config files are read once, not per keystroke.
-local sites = {}
+-- Roots by post path too: finding one walks up the directories (stat calls),
+-- which the check on every pause in typing must not repeat.
+local sites, roots = {}, {}
 
 --- The site around `path` as { ptr, info }, opened once and cached; nil
 --- and a reason when the library is unavailable. A path outside any site
@@ -211,8 +213,14 @@ function M.site(path)
   if not l then
     return nil, err
   end
-  local found = path and M.site_find(path) or nil
-  local root = (type(found) == 'table' and found.root) or ''
+  local root = path and roots[path]
+  if not root then
+    local found = path and M.site_find(path) or nil
+    root = (type(found) == 'table' and found.root) or ''
+    if path then
+      roots[path] = root
+    end
+  end
   if sites[root] then
     return sites[root]
   end
@@ -297,7 +305,7 @@ end
 
 --- Forgets opened sites (after their config files changed).
 function M.forget_sites()
-  sites = {}
+  sites, roots = {}, {}
 end
 
 return M
