@@ -18,6 +18,25 @@ local function checksum(path)
   return vim.fn.sha256(s)
 end
 
+-- Runs a whole-site command (:FrontMatterCheck! or :PostCheck!) from the
+-- second example post and waits for its quickfix list.
+local function site_check(command)
+  vim.cmd('edit ' .. T.example('content/posts/second-post.md'))
+  local done = false
+  vim.api.nvim_create_autocmd('User', {
+    pattern = 'MdpostSiteChecked',
+    once = true,
+    callback = function()
+      done = true
+    end,
+  })
+  vim.cmd(command)
+  T.wait(10000, function()
+    return done
+  end, 'the site check')
+  return vim.fn.getqflist()
+end
+
 T.test('opening a post shows its front matter problems', function()
   local path = T.example('content/posts/paris-ai-summit/index.md')
   local before = checksum(path)
@@ -97,21 +116,8 @@ T.test('vim.b.mdpost = {enabled = false} keeps a buffer out', function()
 end)
 
 T.test(':FrontMatterCheck! checks the whole site into quickfix', function()
-  vim.cmd('edit ' .. T.example('content/posts/second-post.md'))
-  local done = false
-  vim.api.nvim_create_autocmd('User', {
-    pattern = 'MdpostSiteChecked',
-    once = true,
-    callback = function()
-      done = true
-    end,
-  })
-  vim.cmd('FrontMatterCheck!')
-  T.wait(10000, function()
-    return done
-  end, 'the site check')
   local got = {}
-  for _, item in ipairs(vim.fn.getqflist()) do
+  for _, item in ipairs(site_check('FrontMatterCheck!')) do
     got[#got + 1] = ('%s:%d:%d'):format(vim.fn.fnamemodify(vim.fn.bufname(item.bufnr), ':t'), item.lnum, item.col)
   end
   table.sort(got)
@@ -211,21 +217,8 @@ T.test('writing a post re-indexes the site: links into it follow', function()
 end)
 
 T.test(':PostCheck! puts every problem of the site in quickfix', function()
-  vim.cmd('edit ' .. T.example('content/posts/second-post.md'))
-  local done = false
-  vim.api.nvim_create_autocmd('User', {
-    pattern = 'MdpostSiteChecked',
-    once = true,
-    callback = function()
-      done = true
-    end,
-  })
-  vim.cmd('PostCheck!')
-  T.wait(10000, function()
-    return done
-  end, 'the site check')
   local got = {}
-  for _, item in ipairs(vim.fn.getqflist()) do
+  for _, item in ipairs(site_check('PostCheck!')) do
     got[#got + 1] = ('%s:%d:%d %s'):format(vim.fn.fnamemodify(vim.fn.bufname(item.bufnr), ':t'),
       item.lnum, item.col, item.text:match('%[([%w-]+)%]$'))
   end
