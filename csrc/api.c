@@ -67,6 +67,14 @@ int md_options_parse(md_options *o, const char *opts, size_t len,
 			o->unsafe_html = v->via.boolean, o->unsafe_set = 1;
 		else if (key_is(k, "standalone") && is_bool)
 			o->standalone = v->via.boolean;
+		else if (key_is(k, "sourcepos") && is_bool)
+			o->sourcepos = v->via.boolean;
+		else if (key_is(k, "asset_base") && is_str)
+			copy_str(o->asset_base, sizeof(o->asset_base), v);
+		else if (key_is(k, "css") && is_str &&
+		         v->via.str.ptr >= opts && v->via.str.ptr + v->via.str.size <= opts + len)
+			/* msgpack-c refers to strings in place: valid for the call. */
+			o->css = v->via.str.ptr, o->css_len = v->via.str.size;
 		else if (v->type != MSGPACK_OBJECT_NIL) {
 			rc = md_result_error(out, MDPOST_EINVAL,
 			                     "unknown option `%.*s` or wrong type for it",
@@ -611,7 +619,8 @@ int mdpost_folds(mdpost_result *out, const mdpost_site *site, const char *src,
 	return md_buf_to_result(&b, out);
 }
 
-int mdpost_render(mdpost_result *out, const mdpost_site *site, const char *src,
+int mdpost_render(mdpost_result *out, const mdpost_site *site,
+                  const mdpost_index *index, const char *src,
                   size_t len, const char *opts, size_t opts_len)
 {
 	md_options o;

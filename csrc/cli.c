@@ -25,7 +25,7 @@ static const char usage[] =
 	"        [--rule CODE=error|warning|info|hint|off] [PATH...]\n"
 	"                          check posts (files or directories; default: the\n"
 	"                          site's content dir); exit 1 when errors are found\n"
-	"  render FILE             HTML of the body (front matter removed)\n"
+	"  render FILE [--standalone]  HTML of the body (front matter removed)\n"
 	"  headings FILE           JSONL, one heading a line: line, level, text, id\n"
 	"  frontmatter FILE        JSON: the front matter's format and fields\n"
 	"  links FILE              JSONL, one link a line: line, col, kind, target, status\n"
@@ -862,7 +862,8 @@ static int one_file_cmd(const char *name, int argc, char **argv, const char **fi
 {
 	*file = NULL;
 	for (int i = 0; i < argc; i++) {
-		if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--standalone") != 0) {
+		if (argv[i][0] == '-' && argv[i][1] &&
+		    !(strcmp(name, "render") == 0 && strcmp(argv[i], "--standalone") == 0)) {
 			fprintf(stderr, "mdpost %s: unknown option `%s`\n", name, argv[i]);
 			return 2;
 		}
@@ -1004,13 +1005,32 @@ static int cmd_render(int argc, char **argv)
 	const char *file;
 	if (one_file_cmd("render", argc, argv, &file))
 		return 2;
+	int standalone = 0;
+	for (int i = 0; i < argc; i++)
+		standalone |= strcmp(argv[i], "--standalone") == 0;
 	size_t len;
 	char *text = slurp(file, &len);
 	if (!text)
 		return 2;
 	mdpost_result res = {0};
 	mdpost_site *site = open_site(file);
-	int rc = site ? mdpost_render(&res, site, text, len, NULL, 0) : MDPOST_EINVAL;
+	/* ref/relref shortcodes render as the URL of their page. */
+	mdpost_index *index = site ? index_of(site) : NULL;
+	md_buf opts = {0};
+	msgpack_packer pk;
+	msgpack_packer_init(&pk, &opts, md_pack_buf_write);
+	msgpack_pack_map(&pk, 2);
+	md_pack_cstr(&pk, "path");
+	md_pack_cstr(&pk, file);
+	md_pack_cstr(&pk, "standalone");
+	if (standalone)
+		msgpack_pack_true(&pk);
+	else
+		msgpack_pack_false(&pk);
+	int rc = site ? mdpost_render(&res, site, index, text, len, opts.data, opts.len)
+	              : MDPOST_EINVAL;
+	md_buf_free(&opts);
+	mdpost_index_free(index);
 	mdpost_site_free(site);
 	free(text);
 	if (rc) {

@@ -177,6 +177,10 @@ typedef struct md_options {
 	int unsafe_html;
 	int unsafe_set;
 	int standalone;
+	int sourcepos;
+	char asset_base[1024];
+	const char *css;       /* points into the caller's options buffer */
+	size_t css_len;
 } md_options;
 
 int md_options_parse(md_options *o, const char *opts, size_t len,

@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or a result's shape changes incompatibly. */
-#define MDPOST_ABI_VERSION 3
+#define MDPOST_ABI_VERSION 4
 
 enum {
 	MDPOST_OK = 0,
@@ -159,8 +159,27 @@ MDPOST_API int mdpost_folds(mdpost_result *out, const mdpost_site *site,
                             const char *src, size_t len,
                             const char *opts, size_t opts_len);
 
-/* HTML of the body (front matter removed). out->data is HTML, not msgpack. */
+/*
+ * HTML of the body (front matter removed), as the site will render it:
+ * cmark-gfm with tables, strikethrough, autolinks, task lists and
+ * footnotes; heading ids exactly as the generator makes them ({#id}
+ * attributes removed from the text); raw HTML only when the site renders
+ * it (`unsafe`); Hugo shortcodes: `figure` becomes a <figure>, `ref` and
+ * `relref` the page's URL (needs a ready index), escaped ones
+ * ({{</ * x * />}}, without the spaces) their literal text, any other a visible placeholder
+ * <span class="mdpost-shortcode">. out->data is HTML, not msgpack.
+ * Options, besides the common ones:
+ *   sourcepos  (bool) block elements carry data-line="N", N the 0-based
+ *                     line of the whole file (front matter counted)
+ *   asset_base (str)  local images and links that resolve to a file of
+ *                     the site (page bundle, static dirs) point to
+ *                     asset_base + that file's path from the site root
+ *   standalone (bool) a whole page: stylesheet, and a card with the front
+ *                     matter's title, date, tags, categories, thumbnail
+ *   css        (str)  the stylesheet of a standalone page instead of ours
+ */
 MDPOST_API int mdpost_render(mdpost_result *out, const mdpost_site *site,
+                             const mdpost_index *index,
                              const char *src, size_t len,
                              const char *opts, size_t opts_len);
 

@@ -5,7 +5,7 @@
 local M = {}
 
 -- Must equal MDPOST_ABI_VERSION in csrc/mdpost.h.
-M.ABI = 3
+M.ABI = 4
 
 local CDEF = [[
 typedef struct mdpost_result { char *data; size_t len; char *error; } mdpost_result;
@@ -25,7 +25,7 @@ int mdpost_check(mdpost_result *out, const mdpost_site *site, const mdpost_index
 int mdpost_links(mdpost_result *out, const mdpost_site *site, const mdpost_index *index, const char *src, size_t len, const char *opts, size_t opts_len);
 int mdpost_frontmatter(mdpost_result *out, const mdpost_site *site, const char *src, size_t len, const char *opts, size_t opts_len);
 int mdpost_headings(mdpost_result *out, const mdpost_site *site, const char *src, size_t len, const char *opts, size_t opts_len);
-int mdpost_render(mdpost_result *out, const mdpost_site *site, const char *src, size_t len, const char *opts, size_t opts_len);
+int mdpost_render(mdpost_result *out, const mdpost_site *site, const mdpost_index *index, const char *src, size_t len, const char *opts, size_t opts_len);
 int mdpost_folds(mdpost_result *out, const mdpost_site *site, const char *src, size_t len, const char *opts, size_t opts_len);
 int mdpost_site_find(mdpost_result *out, const char *path, size_t path_len);
 void mdpost_result_free(mdpost_result *r);
@@ -186,9 +186,10 @@ function M.folds(text, opts, site)
   return decode(text_call('mdpost_folds', text, opts, site))
 end
 
---- HTML of the body (a string).
+--- HTML of the body (a string). opts: sourcepos, asset_base, standalone,
+--- css, unsafe, path (see mdpost_render in csrc/mdpost.h).
 function M.render(text, opts, site)
-  return text_call('mdpost_render', text, opts, site)
+  return index_call('mdpost_render', text, opts, site)
 end
 
 function M.versions()

@@ -54,7 +54,7 @@ TEST(input_need_not_be_nul_terminated)
 {
 	char src[] = {'-', '-', '-', '\n', 'a', ':', ' ', '1', '\n', '-', '-', '-', '\n', 'X'};
 	mdpost_result r = {0};
-	CHECK_INT(mdpost_render(&r, NULL, src, sizeof(src), NULL, 0), 0);
+	CHECK_INT(mdpost_render(&r, NULL, NULL, src, sizeof(src), NULL, 0), 0);
 	CHECK_MEM(r.data, r.len, "<p>X</p>\n");
 	mdpost_result_free(&r);
 }
@@ -81,7 +81,7 @@ TEST(empty_input)
 	CHECK(o && get(o, "diagnostics")->via.array.size == 0);
 	msgpack_unpacked_destroy(&u);
 	mdpost_result_free(&r);
-	CHECK_INT(mdpost_render(&r, NULL, "", 0, NULL, 0), 0);
+	CHECK_INT(mdpost_render(&r, NULL, NULL, "", 0, NULL, 0), 0);
 	CHECK_INT(r.len, 0);
 	mdpost_result_free(&r);
 }
@@ -90,12 +90,12 @@ TEST(render_gfm_and_raw_html_policy)
 {
 	const char *src = "| a |\n|---|\n| b |\n\n<span>x</span> - [x] t\n";
 	mdpost_result r = {0};
-	CHECK_INT(mdpost_render(&r, NULL, src, strlen(src), NULL, 0), 0);
+	CHECK_INT(mdpost_render(&r, NULL, NULL, src, strlen(src), NULL, 0), 0);
 	CHECK(strstr(r.data, "<table>") != NULL);
 	CHECK(strstr(r.data, "<!-- raw HTML omitted -->") != NULL);
 	mdpost_result_free(&r);
 	const char unsafe[] = {(char)0x81, (char)0xA6, 'u', 'n', 's', 'a', 'f', 'e', (char)0xC3};
-	CHECK_INT(mdpost_render(&r, NULL, src, strlen(src), unsafe, sizeof(unsafe)), 0);
+	CHECK_INT(mdpost_render(&r, NULL, NULL, src, strlen(src), unsafe, sizeof(unsafe)), 0);
 	CHECK(strstr(r.data, "<span>x</span>") != NULL);
 	mdpost_result_free(&r);
 }

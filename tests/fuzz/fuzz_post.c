@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mdpost_result_free(&r);
 	mdpost_folds(&r, NULL, src, size, NULL, 0);
 	mdpost_result_free(&r);
-	mdpost_render(&r, NULL, src, size, NULL, 0);
+	mdpost_render(&r, NULL, NULL, src, size, NULL, 0);
 	mdpost_result_free(&r);
 	return 0;
 }
