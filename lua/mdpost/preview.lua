@@ -122,7 +122,6 @@ local function set_lines(pbuf, old, new)
   compat.set_buf_option(pbuf, 'modifiable', true)
   api.nvim_buf_set_lines(pbuf, pre, n - suf, false, repl)
   compat.set_buf_option(pbuf, 'modifiable', false)
-  compat.set_buf_option(pbuf, 'modified', false)
 end
 
 --- Keeps the preview window at the element of the source cursor's line,
@@ -138,8 +137,10 @@ local function sync_split(buf, st)
   if not target then
     target = 0
   end
-  local row = api.nvim_win_call(swin, function()
-    return vim.fn.winline()
+  -- (nvim_win_call's own return value is not a number on 0.7.)
+  local row
+  api.nvim_win_call(swin, function()
+    row = vim.fn.winline()
   end)
   api.nvim_win_call(pwin, function()
     vim.fn.winrestview({ lnum = target + 1, col = 0, topline = math.max(1, target + 2 - row) })
@@ -270,7 +271,7 @@ local function with_script(html, version)
   if at then
     return html:sub(1, at - 1) .. script .. html:sub(at)
   end
-  return html .. '\n' .. script
+  return html .. script
 end
 
 local function read_css(path)
@@ -292,8 +293,9 @@ local function scroll_data(buf, st)
     return st.scroll
   end
   local line = api.nvim_win_get_cursor(swin)[1] - 1
-  local ratio = api.nvim_win_call(swin, function()
-    return (vim.fn.winline() - 1) / math.max(1, vim.fn.winheight(0))
+  local ratio
+  api.nvim_win_call(swin, function()
+    ratio = (vim.fn.winline() - 1) / math.max(1, vim.fn.winheight(0))
   end)
   return ('{"line":%d,"ratio":%.3f}'):format(line, ratio)
 end
