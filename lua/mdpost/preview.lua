@@ -252,6 +252,14 @@ local LIVE_SCRIPT = [[
     document.body.appendChild(p);
   });
   ack('v=' + version + '&' + lines());
+  // Which images the browser could show (broken links are the check's job).
+  window.addEventListener('load', function () {
+    var ok = [], bad = 0, imgs = document.images, i;
+    for (i = 0; i < imgs.length; i++)
+      if (imgs[i].complete && imgs[i].naturalWidth > 0) ok.push(new URL(imgs[i].src).pathname);
+      else bad++;
+    ack('load=' + encodeURIComponent(ok.join(' ')) + '&broken=' + bad);
+  });
 })();
 </script>
 ]]
