@@ -421,3 +421,17 @@ T.test('browser = false prints the URL; a port in use is said in one line', func
   T.matches(seen[1].msg, '^mdpost: cannot listen on 127%.0%.0%.1:' .. port .. ' %(EADDRINUSE')
   T.eq(preview.status(), nil)
 end)
+
+T.test('every preview option and :PostPreview argument is documented', function()
+  local doc = table.concat(vim.fn.readfile(T.root .. '/doc/mdpost.txt'), '\n')
+  for key in pairs(require('mdpost.config').defaults.preview) do
+    T.truthy(doc:find('*mdpost-preview.' .. key .. '*', 1, true), 'help tag for preview.' .. key)
+  end
+  for _, k in ipairs({ 'debounce_ms', 'browser', 'css', 'port', 'sourcepos' }) do
+    T.truthy(doc:find('*mdpost-preview.' .. k .. '*', 1, true), 'help tag for preview.' .. k)
+  end
+  for _, arg in ipairs(preview.complete('')) do
+    T.truthy(doc:find(':PostPreview ' .. arg, 1, true), 'help for :PostPreview ' .. arg)
+  end
+  T.eq(preview.complete('b'), { 'browser' })
+end)
