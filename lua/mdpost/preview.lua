@@ -416,6 +416,29 @@ local function session(buf)
       end)
     end,
   })
+  -- :q in the post's window when only its preview is beside it: the
+  -- preview goes first, so the :q closes the tab page (or Neovim).
+  api.nvim_create_autocmd('QuitPre', {
+    group = group,
+    buffer = buf,
+    callback = function()
+      local s = state[buf]
+      if not (s and s.pbuf and api.nvim_buf_is_valid(s.pbuf)) then
+        return
+      end
+      local cur, previews = api.nvim_get_current_win(), {}
+      for _, w in ipairs(api.nvim_tabpage_list_wins(0)) do
+        if api.nvim_win_get_buf(w) == s.pbuf then
+          previews[#previews + 1] = w
+        elseif w ~= cur and api.nvim_win_get_config(w).relative == '' then
+          return  -- other windows stay: so does the preview
+        end
+      end
+      for _, w in ipairs(previews) do
+        pcall(api.nvim_win_close, w, true)
+      end
+    end,
+  })
   -- The split goes when no window shows its post any more.
   api.nvim_create_autocmd('BufHidden', {
     group = group,
@@ -487,9 +510,7 @@ function M.open_split(buf)
         local s = state[buf]
         if s and s.pbuf == pbuf then
           s.pbuf = nil
-          vim.schedule(function()
-            done_if_empty(buf)
-          end)
+          done_if_empty(buf)
         end
       end,
     })
@@ -698,7 +719,8 @@ function M.command(args)
     return notify(err)
   end
   if what == '' then
-    if state[buf] then
+    local st = state[buf]
+    if st and (st.browser or (st.pbuf and api.nvim_buf_is_valid(st.pbuf))) then
       return M.close(buf)
     end
     what = 'split'

@@ -242,6 +242,30 @@ T.test(':PostPreview close, toggling, and closing the post end the split', funct
   local _ = win
 end)
 
+T.test(':q in the post window takes its preview along; so does showing another buffer', function()
+  local buf = open_post()
+  vim.cmd('tab split')
+  T.eq(#api.nvim_list_tabpages(), 2)
+  vim.cmd('PostPreview')
+  local pbuf = preview.status(buf).split
+  T.eq(#api.nvim_tabpage_list_wins(0), 2)
+  vim.cmd('quit')
+  T.eq(#api.nvim_list_tabpages(), 1, 'the tab page closed with the :q')
+  T.eq(api.nvim_buf_is_valid(pbuf), false, 'the preview is gone')
+  -- With another window beside them, :q closes only the post's window;
+  -- the preview then goes because no window shows the post.
+  vim.cmd('PostPreview')
+  pbuf = preview.status(buf).split
+  vim.cmd('new')
+  vim.cmd('wincmd p')
+  T.eq(api.nvim_get_current_buf(), buf)
+  vim.cmd('edit ' .. T.example('content/posts/second-post.md'))
+  T.wait(1000, function()
+    return not api.nvim_buf_is_valid(pbuf)
+  end, 'the preview to close when its post is hidden')
+  T.eq(#api.nvim_tabpage_list_wins(0), 2)
+end)
+
 T.test('an unknown :PostPreview argument is said in one line', function()
   open_post()
   local seen = T.notifications(function()
