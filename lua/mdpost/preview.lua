@@ -614,6 +614,21 @@ function M.open_browser(buf)
       end,
     })
     b.url = ('http://127.0.0.1:%d/%s/'):format(srv.port, b.token)
+    if css then
+      -- The stylesheet edited in Neovim applies when written.
+      api.nvim_create_autocmd('BufWritePost', {
+        group = 'mdpost_preview_' .. buf,
+        pattern = vim.fn.fnamemodify(vim.fn.expand(cfg.css), ':p'),
+        callback = function()
+          local s = state[buf]
+          local new_css = read_css(cfg.css)
+          if s and s.browser == b and new_css then
+            b.css, b.html = new_css, nil
+            update_browser(buf, s)
+          end
+        end,
+      })
+    end
   else
     b.css = css
     b.html = nil  -- render again: the stylesheet may have changed

@@ -116,6 +116,22 @@ local function browser_url(buf)
   return tonumber(port), '/' .. token .. '/'
 end
 
+T.test('without the library, :PostPreview says why in one line', function()
+  vim.g.mdpost_library = '/nonexistent/libmdpost.so'
+  local seen = T.notifications(function()
+    vim.cmd('PostPreview')
+    vim.cmd('PostPreview browser')
+  end)
+  vim.g.mdpost_library = nil
+  require('mdpost.native').reset()
+  T.eq(#seen, 2)
+  for _, n in ipairs(seen) do
+    T.matches(n.msg, '^mdpost: library not built: /nonexistent/libmdpost%.so is missing; run `make` in [^\n]*$')
+  end
+  T.eq(#api.nvim_tabpage_list_wins(0), 1)
+  T.eq(preview.status(), nil)
+end)
+
 T.test('the target of a cursor line is the nearest element at or above it', function()
   local anchors = { { 26, 0 }, { 28, 1 }, { 30, 2 }, { 30, 3 }, { 34, 5 } }
   T.eq(preview.target(anchors, 0), nil)
@@ -444,6 +460,43 @@ T.test('browser = false prints the URL; a port in use is said in one line', func
   T.eq(#seen, 1)
   T.matches(seen[1].msg, '^mdpost: cannot listen on 127%.0%.0%.1:' .. port .. ' %(EADDRINUSE')
   T.eq(preview.status(), nil)
+end)
+
+T.test('css option: the page uses that stylesheet, and again when it is written', function()
+  local css = vim.fn.tempname() .. '.css'
+  vim.fn.writefile({ 'body { color: #123456; }' }, css)
+  vim.g.mdpost = { preview = { browser = false, css = css, debounce_ms = 20 } }
+  vim.cmd('edit ' .. POST)
+  local buf = api.nvim_get_current_buf()
+  vim.cmd('PostPreview browser')
+  local port, base = browser_url(buf)
+  local _, _, body = get(port, base)
+  T.truthy(body:find('body { color: #123456; }', 1, true), 'the stylesheet in the page')
+  local _, builtin = render(buf, { standalone = true })
+  T.truthy(not body:find(builtin:match('<style>(.-)</style>') or '\0', 1, true), 'instead of the built-in one')
+  local es = events(port, base .. 'events')
+  T.wait(2000, function()
+    return es.data:find('data: 1\n', 1, true) ~= nil
+  end, 'the stream')
+  vim.cmd('split ' .. css)
+  api.nvim_buf_set_lines(0, 0, -1, true, { 'body { color: #654321; }' })
+  vim.cmd('write')
+  T.wait(2000, function()
+    return es.data:find('event: reload\ndata: 2\n', 1, true) ~= nil
+  end, 'a reload after writing the stylesheet')
+  _, _, body = get(port, base)
+  T.truthy(body:find('body { color: #654321; }', 1, true), 'the new stylesheet')
+  vim.cmd('bwipeout!')
+  vim.cmd('PostPreview close')
+  vim.fn.delete(css)
+  -- A stylesheet that cannot be read is said, and nothing starts.
+  vim.g.mdpost = { preview = { browser = false, css = '/nonexistent/preview.css' } }
+  local seen = T.notifications(function()
+    vim.cmd('PostPreview browser')
+  end)
+  T.eq(#seen, 1)
+  T.matches(seen[1].msg, '^mdpost: cannot read the preview stylesheet: /nonexistent/preview%.css')
+  T.eq(preview.status(buf), nil)
 end)
 
 T.test('every preview option and :PostPreview argument is documented', function()
