@@ -15,8 +15,7 @@
 
 #define MDPOST_VERSION_STRING "0.1.0"
 
-int md_render_html(md_buf *out, const char *src, size_t len, int unsafe_html,
-                   int sourcepos);
+
 
 int mdpost_abi_version(void) { return MDPOST_ABI_VERSION; }
 
@@ -627,12 +626,43 @@ int mdpost_render(mdpost_result *out, const mdpost_site *site,
 	int rc = begin(out, src, len, opts, opts_len, &o);
 	if (rc)
 		return rc;
-	size_t body;
-	if ((rc = body_offset(src ? src : "", len, &body)))
+	src = src ? src : "";
+	/* The front matter only: the card and the page's URL need it. */
+	post p;
+	memset(&p, 0, sizeof(p));
+	if ((rc = md_frontmatter_parse(&p.fm, src, len, &p.diags))) {
+		post_free(&p);
 		return failed(out, rc);
-	int unsafe_html = o.unsafe_set ? o.unsafe_html : site && site->unsafe_html;
+	}
+	place_post(&p, site, &o);
+	md_render_in in = {0};
+	in.src = src;
+	in.len = len;
+	in.body_start = p.fm.body_start;
+	for (size_t i = 0; i < in.body_start; i++)
+		in.body_line += src[i] == '\n';
+	in.site = site;
+	in.index = index;
+	in.fm = p.fm.root;
+	in.post_path = o.path[0] ? o.path : NULL;
+	in.page_path = p.page_path;
+	if (p.page_path) {
+		const char *base = strrchr(p.page_path, '/');
+		base = base ? base + 1 : p.page_path;
+		in.bundle = strncmp(base, "index.", 6) == 0 || strncmp(base, "_index.", 7) == 0;
+	}
+	in.anchors = site ? site->anchors : MD_ANCHOR_GITHUB;
+	if (o.anchors[0])
+		md_anchor_style_parse(o.anchors, &in.anchors);
+	in.unsafe_html = o.unsafe_set ? o.unsafe_html : site && site->unsafe_html;
+	in.sourcepos = o.sourcepos;
+	in.standalone = o.standalone;
+	in.asset_base = o.asset_base[0] ? o.asset_base : NULL;
+	in.css = o.css;
+	in.css_len = o.css_len;
 	md_buf b = {0};
-	rc = md_render_html(&b, (src ? src : "") + body, len - body, unsafe_html, 0);
+	rc = md_render_post(&b, &in);
+	post_free(&p);
 	if (rc) {
 		md_buf_free(&b);
 		return failed(out, rc);
