@@ -307,6 +307,11 @@ T.test('the browser preview serves the page behind its token, and only that', fu
   local _, html = render(buf, { sourcepos = true, standalone = true, asset_base = base .. 'site/' })
   T.eq((body:gsub('<script id="mdpost%-live">.-</script>\n', '')), html)
   T.matches(body, 'new EventSource%(base %+ \'events\'%)')
+  T.truthy(body:find('<h1 class="mdpost-title">巴黎人工智能峰会闭幕：数十国签署开放合作声明</h1>', 1, true), 'the card')
+  T.truthy(body:find('<img src="' .. base .. 'site/static/images/summit-hall.png" alt="分会场" />', 1, true),
+    'a static image through the server')
+  T.truthy(body:find('<img src="group-photo.png" alt="代表团合影" />', 1, true), 'a missing image left alone')
+  T.truthy(body:find('</script>\n</body>', 1, true), 'the script at the end of the body')
   -- Without the token, with another token, with another method.
   T.eq((get(port, '/')), 403)
   T.eq((get(port, '/favicon.ico')), 403)
