@@ -261,6 +261,18 @@ typedef struct md_doc {
 
 int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
                  md_anchor_style style, int raw_html);
+
+/* A post kept between checks (behind mdpost_doc): its last body and block
+ * tree, re-parsed incrementally, and the links of each inline range keyed
+ * by the range's text. One thread at a time. */
+typedef struct md_doc_cache md_doc_cache;
+md_doc_cache *md_doc_cache_new(void);
+void md_doc_cache_free(md_doc_cache *c);
+/* md_doc_parse, reusing and updating `cache` (NULL: a cold parse);
+ * `headings_only` leaves the links out (folds). */
+int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t len,
+                        size_t body_start, md_anchor_style style, int raw_html,
+                        int headings_only);
 void md_doc_free(md_doc *d);
 
 
