@@ -20,6 +20,15 @@ end
 
 -- ---- rendering --------------------------------------------------------------
 
+-- A failure is said once, not after every pause in typing, until a render
+-- succeeds again.
+local function failed(st, err)
+  if st.failed ~= err then
+    st.failed = err
+    notify(err)
+  end
+end
+
 local function render(buf, extra)
   local cfg = config.get(buf)
   local site, err = native.site(buffer.path(buf))
@@ -153,8 +162,9 @@ local function update_split(buf, st)
   end
   local html, err = render(buf, { sourcepos = config.get(buf).preview.sourcepos })
   if not html then
-    return notify(err)
+    return failed(st, err)
   end
+  st.failed = nil
   if html ~= st.html then
     st.html = html
     local lines = split_lines(html)
@@ -320,8 +330,9 @@ local function update_browser(buf, st)
     css = b.css,
   })
   if not html then
-    return notify(err)
+    return failed(st, err)
   end
+  st.failed = nil
   if html ~= b.html then
     b.html = html
     b.version = b.version + 1

@@ -504,6 +504,35 @@ T.test('css option: the page uses that stylesheet, and again when it is written'
   T.eq(preview.status(buf), nil)
 end)
 
+T.test('a failing render is said once, not after every pause in typing', function()
+  local buf = open_post()
+  vim.cmd('PostPreview')
+  local pbuf = preview.status(buf).split
+  local before = lines_of(pbuf)
+  local native = require('mdpost.native')
+  local orig = native.render
+  native.render = function()
+    return nil, 'the post is larger than 64 MiB; mdpost does not check it'
+  end
+  local seen = T.notifications(function()
+    for i = 1, 3 do
+      api.nvim_buf_set_lines(buf, 41, 42, true, { 'edit ' .. i })
+      vim.cmd('doautocmd TextChanged')
+      vim.wait(100)
+    end
+  end)
+  native.render = orig
+  T.eq(#seen, 1)
+  T.eq(seen[1].msg, 'mdpost: the post is larger than 64 MiB; mdpost does not check it')
+  T.eq(lines_of(pbuf), before, 'the last good render stays')
+  -- It works again: the preview follows.
+  api.nvim_buf_set_lines(buf, 41, 42, true, { '恢复了' })
+  vim.cmd('doautocmd TextChanged')
+  T.wait(2000, function()
+    return table.concat(lines_of(pbuf), '\n'):find('>恢复了</p>', 1, true) ~= nil
+  end, 'the preview to follow again')
+end)
+
 T.test('every preview option and :PostPreview argument is documented', function()
   local doc = table.concat(vim.fn.readfile(T.root .. '/doc/mdpost.txt'), '\n')
   for key in pairs(require('mdpost.config').defaults.preview) do
