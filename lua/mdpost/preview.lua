@@ -608,9 +608,14 @@ function M.open_browser(buf)
   if not b then
     b = { version = 0, acks = {}, css = css }
     st.browser = b
+    -- Outside any site, the post's directory is served: its relative
+    -- links then resolve against the page's URL.
     local root = site.info and site.info.found and site.root or nil
+    local path = buffer.path(buf)
+    local loose = not root and path ~= nil
     b.token = srv:add({
-      root = root,
+      root = root or (path and vim.fn.fnamemodify(path, ':h')),
+      loose = loose,
       page = function()
         return b.page, b.version
       end,

@@ -6,6 +6,7 @@
 --   GET /TOKEN/events    the push channel (text/event-stream)
 --   GET /TOKEN/ack?...   the page reports what it applied (session.on_ack)
 --   GET /TOKEN/site/REL  a file of the site: REL from session.root
+--   GET /TOKEN/REL       the same, for a post outside any site (session.loose)
 -- Everything runs in libuv callbacks and never calls the Neovim API there.
 local uv = require('mdpost.compat').uv
 
@@ -240,6 +241,9 @@ function Server:route(conn, method, target)
     return self:respond(conn, 204, '', { ['Content-Type'] = 'text/plain' })
   end
   local raw = rest:match('^/site/(.*)$')
+  if not raw and session.loose then
+    raw = rest:sub(2)  -- relative links of a post outside any site
+  end
   if raw then
     local rel = M.safe_relpath(raw)
     if not rel then
@@ -330,6 +334,8 @@ function M.start(port)
 end
 
 --- Adds a session: { root = site root (files under it are served) or nil,
+--- loose = true to serve root's files at /TOKEN/REL too (a post outside
+--- any site: its relative links resolve against the page's URL),
 --- page = fn() -> html, version; hello = fn() -> list of {event, data}
 --- sent to each new event stream; on_ack = fn(query table) }. Returns its
 --- token.
