@@ -152,7 +152,14 @@ local function sync_split(buf, st)
     row = vim.fn.winline()
   end)
   api.nvim_win_call(pwin, function()
-    vim.fn.winrestview({ lnum = target + 1, col = 0, topline = math.max(1, target + 2 - row) })
+    local top = math.max(1, target + 2 - row)
+    vim.fn.winrestview({ lnum = target + 1, col = 0, topline = top })
+    -- Wrapped lines above take more rows than one: scroll on until the
+    -- element is at the cursor's row (or at the top).
+    while vim.fn.winline() > row and top <= target do
+      top = top + 1
+      vim.fn.winrestview({ lnum = target + 1, col = 0, topline = top })
+    end
   end)
 end
 

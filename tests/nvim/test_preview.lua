@@ -217,6 +217,18 @@ T.test('the split keeps its view at the element of the cursor line', function()
     return vim.fn.line('w0')
   end)
   T.eq(topline, api.nvim_win_get_cursor(pwin)[1], 'the element at the top, like the cursor line')
+  -- In the middle: the wrapped lines above it are counted by screen rows.
+  vim.cmd('normal! zz')
+  vim.cmd('doautocmd CursorMoved')
+  local row = vim.fn.winline()
+  local prow, width, above
+  api.nvim_win_call(pwin, function()
+    prow, width = vim.fn.winline(), vim.fn.winwidth(0)
+    above = vim.fn.strdisplaywidth(vim.fn.getline(vim.fn.line('.') - 1))
+  end)
+  T.truthy(row > 5, 'the cursor is down in its window')
+  T.truthy(prow <= row and prow > row - math.ceil(above / width),
+    ('the element at the cursor row %d (at %d)'):format(row, prow))
 end)
 
 T.test(':PostPreview close, toggling, and closing the post end the split', function()
