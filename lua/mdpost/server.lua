@@ -298,8 +298,9 @@ function Server:accept()
 end
 
 --- Starts listening on 127.0.0.1:port (0: a free port). Returns the
---- server, or nil and a one-line reason.
-function M.start(port)
+--- server, or nil and a one-line reason. opts: heartbeat_ms, idle_ms.
+function M.start(port, opts)
+  opts = opts or {}
   local tcp = uv.new_tcp()
   local self = setmetatable({ tcp = tcp, sessions = {}, pending = {} }, Server)
   local ok, err = tcp:bind('127.0.0.1', port or 0)
@@ -317,16 +318,19 @@ function M.start(port)
   self.port = tcp:getsockname().port
   -- Heartbeats for event streams; stalled connections are dropped.
   self.timer = uv.new_timer()
-  self.timer:start(HEARTBEAT_MS, HEARTBEAT_MS, function()
+  local every, idle = opts.heartbeat_ms or HEARTBEAT_MS, opts.idle_ms or IDLE_MS
+  self.timer:start(every, every, function()
     local now = uv.now()
     for conn in pairs(self.pending) do
-      if now - conn.since > IDLE_MS then
+      if now - conn.since > idle then
         self:drop(conn)
       end
     end
     for _, s in pairs(self.sessions) do
       for conn in pairs(s.clients) do
-        conn.sock:write(': keep-alive\n\n')
+        if not conn.sock:is_closing() then
+          conn.sock:write(': keep-alive\n\n')
+        end
       end
     end
   end)

@@ -440,6 +440,49 @@ T.test('the event stream pushes reload after an edit and scroll after a move', f
   T.eq((get(port, base)), nil, 'the server is gone')
 end)
 
+T.test('the server: heartbeats on event streams, silent connections dropped', function()
+  local server = require('mdpost.server')
+  local srv = assert(server.start(0, { heartbeat_ms = 50, idle_ms = 100 }))
+  local token = srv:add({
+    page = function()
+      return '<p>x</p>', 7
+    end,
+    hello = function()
+      return { { 'reload', 7 } }
+    end,
+  })
+  local status, headers, body = get(srv.port, '/' .. token .. '/')
+  T.eq({ status, headers['x-mdpost-version'], body }, { 200, '7', '<p>x</p>' })
+  local es = events(srv.port, '/' .. token .. '/events')
+  T.wait(2000, function()
+    return es.data:find(': keep-alive\n\n', 1, true) ~= nil
+  end, 'a heartbeat')
+  T.matches(es.data, '\r\n\r\nretry: 1000\n\nevent: reload\ndata: 7\n\n')
+  -- A multi-line payload is one event with several data lines.
+  T.eq(srv:send(token, 'note', 'a\nb'), 1)
+  T.wait(2000, function()
+    return es.data:find('event: note\ndata: a\ndata: b\n\n', 1, true) ~= nil
+  end, 'the note')
+  -- A connection that never sends its request is closed.
+  local silent = { closed = false, sock = uv.new_tcp() }
+  silent.sock:connect('127.0.0.1', srv.port, function()
+    silent.sock:read_start(function(_, chunk)
+      if not chunk then
+        silent.closed = true
+        silent.sock:close()
+      end
+    end)
+  end)
+  T.wait(2000, function()
+    return silent.closed
+  end, 'the silent connection to be dropped')
+  T.eq(es.closed, false, 'the event stream stays')
+  srv:stop()
+  T.wait(2000, function()
+    return es.closed
+  end, 'the stream to end with the server')
+end)
+
 T.test('browser option: a command gets the URL; a fixed port', function()
   local probe = require('mdpost.server').start(0)
   local port = probe.port
