@@ -625,13 +625,7 @@ const md_strset *md_index_ids(const mdpost_index *cx, const md_page *cp)
 		md_diags d = {0};
 		md_frontmatter_parse(&fm, text, len, &d);
 		md_diags_free(&d);
-		md_headings h;
-		if (md_headings_collect(&h, text, len, fm.body_start,
-		                        md_anchor_style_name(x->site->anchors)) == 0) {
-			for (size_t i = 0; i < h.n; i++)
-				md_strset_put(&ids, h.v[i].id, strlen(h.v[i].id), NULL);
-			md_headings_free(&h);
-		}
+		md_heading_ids(&ids, text, len, fm.body_start, x->site->anchors);
 		md_frontmatter_free(&fm);
 		free(text);
 	}

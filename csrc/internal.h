@@ -381,6 +381,11 @@ typedef struct md_render_in {
 
 int md_render_post(md_buf *out, const md_render_in *in);
 
+/* Adds the ids of the body's headings to `ids` (cmark-gfm's parse, the
+ * anchors.c rules): how the index learns the ids of other pages. */
+int md_heading_ids(md_strset *ids, const char *src, size_t len, size_t body_start,
+                   md_anchor_style style);
+
 /* The page a ref/relref shortcode's path names (links.c); NULL if none. */
 const md_page *md_ref_lookup(const mdpost_index *idx, const char *page_path,
                              const char *path, size_t n, int *ambiguous);

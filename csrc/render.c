@@ -553,8 +553,9 @@ static void heading_id_of(rctx *c, cmark_node *node, line_cursor *lc, md_idset *
 		e = memchr(last, '\n', (size_t)(body + len - last));
 		if (!e)
 			e = body + len;
-		/* The container prefix: block quote markers and indentation. */
-		s = last;
+		/* The container prefix: on the first line cmark says where the
+		 * text starts; on later ones, block quote markers and indentation. */
+		s = last == ls ? p : last;
 		while (s < e && (*s == ' ' || *s == '\t' || *s == '>'))
 			s++;
 		rc = md_anchor_source(&as, s, (size_t)(e - s), 1);
@@ -1139,5 +1140,41 @@ int md_render_post(md_buf *out, const md_render_in *in)
 		free(c.heads[i].id);
 	free(c.heads);
 	md_buf_free(&c.pre);
+	return rc;
+}
+
+/*
+ * The ids of a page's headings, for links into it from other posts: the
+ * same cmark parse and goldmark rules as the preview, without rendering
+ * (a page is parsed here about 30 times faster than by tree-sitter).
+ */
+int md_heading_ids(md_strset *ids, const char *src, size_t len, size_t body_start,
+                   md_anchor_style style)
+{
+	md_render_in in = {0};
+	in.src = src;
+	in.len = len;
+	in.body_start = body_start;
+	in.anchors = style;
+	rctx c = {0};
+	c.in = &in;
+	const char *body = src + body_start;
+	size_t blen = len - body_start;
+	int options = CMARK_OPT_DEFAULT;
+	if (find_pair(body, blen, '[', '^'))
+		options |= CMARK_OPT_FOOTNOTES;
+	cmark_parser *parser = NULL;
+	arena_release();
+	cmark_node *doc = parse(body, blen, options, &parser);
+	if (doc)
+		collect_ids(&c, doc, body, blen);
+	arena_release();
+	int rc = doc && !c.oom ? MDPOST_OK : MDPOST_ENOMEM;
+	for (size_t i = 0; i < c.n_heads; i++) {
+		if (!rc && md_strset_put(ids, c.heads[i].id, strlen(c.heads[i].id), NULL))
+			rc = MDPOST_ENOMEM;
+		free(c.heads[i].id);
+	}
+	free(c.heads);
 	return rc;
 }
