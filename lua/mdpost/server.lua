@@ -266,7 +266,7 @@ function Server:on_data(conn, chunk)
     end
     return
   end
-  local method, target, version = conn.buf:match('^(%u+) (%S+) HTTP/(%d%.%d)\r?\n')
+  local method, target = conn.buf:match('^(%u+) (%S+) HTTP/%d%.%d\r?\n')
   if not method then
     return self:respond(conn, 400)
   end
