@@ -138,8 +138,8 @@ end
 local function sync_split(buf, st)
   local pwin = preview_win(st)
   local swin = source_win(buf)
-  if not pwin or not swin or not st.anchors then
-    return
+  if not pwin or not swin or not st.anchors or #st.anchors == 0 then
+    return  -- without source lines (sourcepos off) the view is the user's
   end
   local line = api.nvim_win_get_cursor(swin)[1] - 1
   local target = M.target(st.anchors, line)

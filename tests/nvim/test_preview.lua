@@ -231,6 +231,22 @@ T.test('the split keeps its view at the element of the cursor line', function()
     ('the element at the cursor row %d (at %d)'):format(row, prow))
 end)
 
+T.test('sourcepos = false: plain HTML, and the view stays where it is', function()
+  vim.g.mdpost = { preview = { sourcepos = false, debounce_ms = 20 } }
+  vim.cmd('edit ' .. POST)
+  local buf, win = api.nvim_get_current_buf(), api.nvim_get_current_win()
+  vim.cmd('PostPreview')
+  local pbuf = preview.status(buf).split
+  local pwin = vim.fn.bufwinid(pbuf)
+  T.eq(lines_of(pbuf), (render(buf, {})))
+  T.eq(table.concat(lines_of(pbuf), '\n'):find('data-line', 1, true), nil)
+  T.truthy(table.concat(lines_of(pbuf), '\n'):find('<h2 id="各方表态">', 1, true), 'heading ids stay')
+  api.nvim_win_set_cursor(pwin, { 20, 0 })
+  api.nvim_win_set_cursor(win, { 90, 0 })
+  vim.cmd('doautocmd CursorMoved')
+  T.eq(api.nvim_win_get_cursor(pwin), { 20, 0 })
+end)
+
 T.test(':PostPreview close, toggling, and closing the post end the split', function()
   local buf, win = open_post()
   vim.cmd('PostPreview')
