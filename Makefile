@@ -46,7 +46,7 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(WARN)
 DEP_CFLAGS = $(YAML_CFLAGS) $(CMARK_CFLAGS) $(MSGPACK_CFLAGS) $(CURL_CFLAGS) $(TS_CFLAGS)
 LIBS = $(YAML_LIBS) $(CMARK_LIBS) $(MSGPACK_LIBS) $(CURL_LIBS) -lpthread -lm
 
-CORE := util frontmatter yaml toml json schema dates markdown anchors links index render pack api site
+CORE := util frontmatter yaml toml json schema dates markdown anchors links index render pack api site http
 CORE_OBJS = $(CORE:%=$(BUILD)/obj/%.o)
 GRAMMAR_OBJS = $(BUILD)/obj/ts-markdown-parser.o $(BUILD)/obj/ts-markdown-scanner.o \
                $(BUILD)/obj/ts-inline-parser.o $(BUILD)/obj/ts-inline-scanner.o \
