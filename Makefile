@@ -140,6 +140,8 @@ test-cli: all
 	@python3 tests/cli/hugo_truth.py $(BUILD)/mdpost
 	@python3 tests/cli/anchors_truth.py $(BUILD)/mdpost
 	@GEN_SITE=$(SHARED)/bench/gen_site.py python3 tests/cli/gen_site.py $(BUILD)/mdpost
+	@python3 tests/cli/external.py $(BUILD)/mdpost
+	@GEN_SITE=$(SHARED)/bench/gen_site.py python3 tests/cli/external_gen_site.py $(BUILD)/mdpost
 
 test-nvim: all
 	@NVIM="$(NVIM)" bash tests/nvim/run.sh

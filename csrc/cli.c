@@ -264,6 +264,7 @@ typedef struct job {
 	size_t errors, warnings;
 	int failed;                /* I/O or library failure: exit 2 */
 	int done;
+	md_ext_urls urls;          /* --external: its URLs, where they are */
 } job;
 
 static int severity_from(const char *s, size_t n)
@@ -459,12 +460,12 @@ static int ext_diag_cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start ? 1 : 0;
 }
 
-static ext_diag *external_diags(const check_ctx *c, const job *j, const char *text, size_t len,
-                                size_t *n)
+static ext_diag *external_diags(const check_ctx *c, job *j, size_t *n)
 {
 	*n = 0;
-	md_ext_urls urls;
-	if (!c->http || md_external_urls(&urls, text, len, j->site))
+	md_ext_urls urls = j->urls;
+	memset(&j->urls, 0, sizeof(j->urls));
+	if (!c->http)
 		return NULL;
 	ext_diag *v = urls.n ? calloc(urls.n, sizeof(*v)) : NULL;
 	for (size_t i = 0; v && i < urls.n; i++) {
@@ -520,7 +521,7 @@ static void check_job(const check_ctx *c, job *j)
 		j->failed = 1;
 		goto done;
 	}
-	ext = external_diags(c, j, text, len, &n_ext);
+	ext = external_diags(c, j, &n_ext);
 	const msgpack_object *diags = get(&u.data, "diagnostics");
 	for (uint32_t i = 0; diags && diags->type == MSGPACK_OBJECT_ARRAY && i < diags->via.array.size; i++) {
 		const msgpack_object *d = &diags->via.array.ptr[i];
@@ -649,6 +650,7 @@ static void run_jobs(check_ctx *c, FILE *out)
 		c->warnings += j->warnings;
 		c->io_failed |= j->failed;
 		md_buf_free(&j->out);
+		md_ext_urls_free(&j->urls);
 		free(j->path);
 	}
 	if (bar)
@@ -845,6 +847,31 @@ static void check_progress(void *data, const md_http_result *r)
 	}
 }
 
+typedef struct collect_pool {
+	check_ctx *c;
+	size_t next;
+	pthread_mutex_t lock;
+} collect_pool;
+
+static void *collect_worker(void *arg)
+{
+	collect_pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		size_t i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->c->n_jobs)
+			return NULL;
+		job *j = &p->c->jobs[i];
+		size_t len;
+		char err[512];
+		char *text = md_read_file(j->path, &len, err, sizeof(err));
+		if (text && md_external_urls(&j->urls, text, len, j->site))
+			memset(&j->urls, 0, sizeof(j->urls));  /* the check says why */
+		free(text);
+	}
+}
+
 /* --external: every unique URL of every post, fetched once before the
  * posts are checked (the workers then only look answers up). */
 static int external_phase(check_ctx *c)
@@ -856,20 +883,22 @@ static int external_phase(check_ctx *c)
 		fprintf(stderr, "mdpost: cannot start the external URL checker (libcurl)\n");
 		return 2;
 	}
-	for (size_t i = 0; i < c->n_jobs; i++) {
-		size_t len;
-		char err[512];
-		char *text = md_read_file(c->jobs[i].path, &len, err, sizeof(err));
-		md_ext_urls urls;
-		if (!text || md_external_urls(&urls, text, len, c->jobs[i].site)) {
-			free(text);
-			continue;  /* the check says why */
-		}
-		for (size_t k = 0; k < urls.n; k++)
-			md_http_add(c->http, urls.v[k].url, urls.v[k].len);
-		md_ext_urls_free(&urls);
-		free(text);
-	}
+	/* Each post's URLs, found on every core; the checker takes them in
+	 * order, so the first occurrence decides nothing but the order. */
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = cores > 0 ? (int)(cores > 64 ? 64 : cores) : 1;
+	collect_pool cp = {c, 0, PTHREAD_MUTEX_INITIALIZER};
+	pthread_t threads[64];
+	int started = 0;
+	for (int i = 0; i < n && (size_t)i < c->n_jobs; i++)
+		started += pthread_create(&threads[started], NULL, collect_worker, &cp) == 0;
+	if (!started)
+		collect_worker(&cp);
+	for (int i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	for (size_t i = 0; i < c->n_jobs; i++)
+		for (size_t k = 0; k < c->jobs[i].urls.n; k++)
+			md_http_add(c->http, c->jobs[i].urls.v[k].url, c->jobs[i].urls.v[k].len);
 	ext_progress p = {0, md_http_count(c->http), c->progress_lines};
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);

@@ -691,10 +691,12 @@ static int start(md_http *h, entry *e, const char *hostname)
 	return 0;
 }
 
-/* Without a network, every request fails before any server is reached. */
-static int offline_sign(CURLcode rc, long os_errno)
+/* Without a network, every request fails before any server is reached:
+ * no name resolves (or resolving times out), no route. */
+static int offline_sign(CURLcode rc, long os_errno, curl_off_t lookup_us)
 {
 	return rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY ||
+	       (rc == CURLE_OPERATION_TIMEDOUT && lookup_us == 0) ||
 	       (rc == CURLE_COULDNT_CONNECT && (os_errno == ENETUNREACH || os_errno == EHOSTUNREACH ||
 	                                        os_errno == ENETDOWN));
 }
@@ -720,8 +722,13 @@ static int finish(md_http *h, entry *e, CURLcode rc)
 {
 	CURL *c = e->easy;
 	long status = 0, os_errno = 0;
-	curl_off_t retry_after = 0;
+	curl_off_t retry_after = 0, lookup_us = 0;
 	char *location = NULL;
+	curl_off_t connect_us = 0;
+	curl_easy_getinfo(c, CURLINFO_NAMELOOKUP_TIME_T, &lookup_us);
+	curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connect_us);
+	if (connect_us > 0)
+		lookup_us = 1;  /* connected: the network is there */
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
 	curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &retry_after);
@@ -744,7 +751,7 @@ static int finish(md_http *h, entry *e, CURLcode rc)
 			retry_later(h, e, backoff(h, e));
 			done = 0;
 		} else {
-			e->offline_sign = offline_sign(rc, os_errno);
+			e->offline_sign = offline_sign(rc, os_errno, lookup_us);
 			set_dead(e, 0, why);
 		}
 		free(next);

@@ -46,7 +46,18 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
 
+    def leave(self):
+        # Out of flight once the answer starts: the client may send its
+        # next request as soon as it has read this one.
+        host = getattr(self, "inflight_host", None)
+        if host is not None:
+            self.inflight_host = None
+            with lock:
+                stats["inflight"][host] -= 1
+                stats["total"] -= 1
+
     def answer(self, code, headers=(), body=b"ok\n"):
+        self.leave()
         self.send_response(code)
         for k, v in headers:
             self.send_header(k, v)
@@ -77,12 +88,11 @@ class Handler(BaseHTTPRequestHandler):
             stats["max_total"] = max(stats["max_total"], stats["total"])
             first = path not in stats["seen"]
             stats["seen"][path] = True
+        self.inflight_host = host
         try:
             self.route(path, first)
         finally:
-            with lock:
-                stats["inflight"][host] -= 1
-                stats["total"] -= 1
+            self.leave()
 
     def route(self, path, first):
         part = path.split("/")
