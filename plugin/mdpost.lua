@@ -18,6 +18,16 @@ cmd('PostCheck', function(a)
   require('mdpost.commands').post_check(a)
 end, { bang = true, desc = 'mdpost: check the post: front matter and links (! = whole site into quickfix)' })
 
+cmd('PostLinkCheck', function(a)
+  require('mdpost.external').command(a)
+end, {
+  nargs = '?',
+  complete = function()
+    return { 'stop' }
+  end,
+  desc = 'mdpost: check the external URLs of this post in the background (stop: cancel)',
+})
+
 vim.keymap.set('n', '<Plug>(mdpost-check)', '<Cmd>FrontMatterCheck<CR>', { desc = 'mdpost: check this post' })
 
 local group = vim.api.nvim_create_augroup('mdpost', { clear = true })
