@@ -221,6 +221,7 @@ bench: all $(BUILD)/bench-frontmatter $(BUILD)/bench-pathological $(BENCH_SITE)/
 	@FULL=1 ROUNDS=20 $(BUILD)/bench-frontmatter $$(ls -S $$(find $(BENCH_SITE)/content -name '*.md') | head -n 1)
 	@$(BUILD)/bench-pathological
 	@python3 bench/site.py $(BUILD)/mdpost $(SHARED)/bench/gen_site.py $(BUILD)/bench $(BENCH_POSTS)
+	@$(NVIM) --headless -u tests/nvim/minimal_init.lua -i NONE -n -c 'luafile bench/external_stall.lua'
 
 clean:
 	rm -rf $(BUILD)

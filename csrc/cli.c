@@ -1121,6 +1121,22 @@ static int cmd_external(int argc, char **argv)
 	ext_stream st = {site, 0, md_http_count(http), 0, 0, 0};
 	printf("{\"type\":\"start\",\"total\":%zu,\"cache\":", st.total);
 	json_str(stdout, md_http_cache_path(http), strlen(md_http_cache_path(http)));
+	/* Where each URL is in the text read, 0-based: the editor marks these
+	 * places instead of parsing the post again on its main loop. */
+	md_lines lines;
+	if (md_lines_init(&lines, text, len) == 0) {
+		fputs(",\"occurrences\":[", stdout);
+		for (size_t k = 0; k < urls.n; k++) {
+			size_t l0, c0, l1, c1;
+			md_lines_pos(&lines, urls.v[k].start, &l0, &c0);
+			md_lines_pos(&lines, urls.v[k].end, &l1, &c1);
+			fputs(k ? ",[" : "[", stdout);
+			json_str(stdout, urls.v[k].url, md_http_fetchable(urls.v[k].url, urls.v[k].len));
+			printf(",%zu,%zu,%zu,%zu]", l0, c0, l1, c1);
+		}
+		fputc(']', stdout);
+		md_lines_free(&lines);
+	}
 	fputs("}\n", stdout);
 	fflush(stdout);
 	signal(SIGINT, on_signal);

@@ -1,10 +1,10 @@
 -- :PostLinkCheck: the external URLs of a post, checked off the main loop by
 -- a child `mdpost external` process (libcurl, cached, polite) that streams
 -- one JSON line per URL as its answer arrives. Verdicts are kept by URL and
--- placed at the URLs' current positions, found again in the buffer's text
--- whenever they arrive and after every as-you-type check (M.on_checked), so
--- they follow edits. Their own namespace: as-you-type checks replace the
--- `mdpost` namespace on every pause and must not wipe these.
+-- placed at the URLs' current positions (extmarks that follow edits, found
+-- again after every as-you-type check: M.on_checked). Their own namespace:
+-- as-you-type checks replace the `mdpost` namespace on every pause and must
+-- not wipe these.
 local compat = require('mdpost.compat')
 local config = require('mdpost.config')
 local native = require('mdpost.native')
@@ -14,8 +14,9 @@ local M = {}
 
 M.ns = vim.api.nvim_create_namespace('mdpost.external')
 
--- buf -> { verdicts = {url -> answer}, job, done, total, dead, moved,
---          started, timer, dirty, stopped, offline }
+-- buf -> { verdicts = {url -> answer}, marks = {extmark id -> url}, job,
+--          tick (sent), done, total, dead, moved, started, timer, dirty,
+--          stopped, offline }
 local state = {}
 
 local severity = {
@@ -76,61 +77,114 @@ local function reportable(v)
   return v and type(v.code) == 'string' and type(v.severity) == 'string'
 end
 
---- Places the verdicts at the URLs' current positions in the buffer.
+-- Where the URLs are: extmarks in a namespace of their own, which Neovim
+-- moves with every edit. They are set from the occurrences the child found
+-- in the text it was sent (no parse on the main loop), and set again from
+-- a parse of the current text after each as-you-type check (M.on_checked),
+-- which also finds URLs typed or removed since.
+M.marks_ns = vim.api.nvim_create_namespace('mdpost.external.marks')
+
+-- occurrences: list of { key, lnum, col, end_lnum, end_col } (0-based).
+local function set_marks(buf, st, occurrences)
+  vim.api.nvim_buf_clear_namespace(buf, M.marks_ns, 0, -1)
+  st.marks = {}
+  st.marks_tick = vim.api.nvim_buf_get_changedtick(buf)
+  local last = vim.api.nvim_buf_line_count(buf) - 1
+  for _, o in ipairs(occurrences) do
+    if o[2] <= last and o[4] <= last then
+      local ok, id = pcall(vim.api.nvim_buf_set_extmark, buf, M.marks_ns, o[2], o[3],
+        { end_row = o[4], end_col = o[5] })
+      if ok then
+        st.marks[id] = o[1]
+      end
+    end
+  end
+end
+
+-- The occurrences of every fetchable URL in the buffer's current text:
+-- the links the library finds, and front matter values by their text.
+local function find_occurrences(buf)
+  local text = buffer.text(buf)
+  local opts = buffer.options(buf, config.get(buf))
+  local site = native.site(buffer.path(buf))
+  local links = native.links(text, opts, site)
+  if not links then
+    return nil
+  end
+  local occ = {}
+  for _, l in ipairs(links) do
+    local k = not skip_kinds[l.kind] and l.status == 'external' and key(l.target)
+    if k then
+      occ[#occ + 1] = { k, l.lnum, l.col, l.end_lnum, l.end_col }
+    end
+  end
+  local fm = native.frontmatter(text, opts, site)
+  local range = fm and type(fm.range) == 'table' and fm.range
+  if not range then
+    return occ
+  end
+  local lines = vim.api.nvim_buf_get_lines(buf, range[1], range[3] + 1, false)
+  for i, line in ipairs(lines) do
+    local lnum = range[1] + i - 1
+    local from = 1
+    while true do
+      local s = line:find('[hH][tT][tT][pP][sS]?://', from)
+      if not s then
+        break
+      end
+      local stop = (line:find('[%s"\',%]}]', s) or #line + 1) - 1
+      local k = key(line:sub(s, stop))
+      if k then
+        local q, after = line:sub(s - 1, s - 1), line:sub(stop + 1, stop + 1)
+        if (q == '"' or q == "'") and after == q then
+          occ[#occ + 1] = { k, lnum, s - 2, lnum, stop + 1 }
+        else
+          occ[#occ + 1] = { k, lnum, s - 1, lnum, stop }
+        end
+      end
+      from = stop + 1
+    end
+  end
+  return occ
+end
+
+--- Finds the URLs in the current text again and moves the marks there.
+function M.refind(buf)
+  local st = state[buf]
+  if not st or not vim.api.nvim_buf_is_loaded(buf) then
+    return
+  end
+  local occ = find_occurrences(buf)
+  if occ then
+    set_marks(buf, st, occ)
+  end
+end
+
+--- Places the verdicts at the marks: cheap, no parse.
 function M.place(buf)
   local st = state[buf]
   if not st or not vim.api.nvim_buf_is_valid(buf) or not vim.api.nvim_buf_is_loaded(buf) then
     return
   end
   st.dirty = false
-  local text = buffer.text(buf)
-  local opts = buffer.options(buf, config.get(buf))
-  local site = native.site(buffer.path(buf))
-  local links = native.links(text, opts, site)
-  if not links then
-    return
-  end
   local list = {}
-  for _, l in ipairs(links) do
-    local v = not skip_kinds[l.kind] and l.status == 'external' and st.verdicts[key(l.target) or '']
-    if reportable(v) then
-      list[#list + 1] = diagnostic(v, l.lnum, l.col, l.end_lnum, l.end_col)
+  -- Unedited since the marks were set: they are where the URLs are.
+  local lines = vim.api.nvim_buf_get_changedtick(buf) ~= st.marks_tick
+    and vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  for _, m in ipairs(vim.api.nvim_buf_get_extmarks(buf, M.marks_ns, 0, -1, { details = true })) do
+    local k = st.marks and st.marks[m[1]]
+    local v = k and st.verdicts[k]
+    local d = m[4] or {}
+    local row, col, erow, ecol = m[2], m[3], d.end_row or m[2], d.end_col or m[3]
+    local ok = reportable(v) and row == erow
+    if ok and lines then
+      -- Still the URL (an edit inside it leaves a mark on other text).
+      local text = (lines[row + 1] or ''):sub(col + 1, ecol)
+      local q = text:sub(1, 1)
+      ok = key((q == '"' or q == "'") and text:sub(2, -2) or text) == k
     end
-  end
-  -- Front matter string values (thumbnail, image, …): found by their text,
-  -- quotes included as `mdpost check` reports them.
-  local fm = native.frontmatter(text, opts, site)
-  local range = fm and type(fm.range) == 'table' and fm.range
-  if range then
-    local lines = vim.api.nvim_buf_get_lines(buf, range[1], range[3] + 1, false)
-    for i, line in ipairs(lines) do
-      for url, v in pairs(st.verdicts) do
-        if reportable(v) then
-          local from = 1
-          while true do
-            local s, e = line:find(url, from, true)
-            if not s then
-              break
-            end
-            local q, stop = line:sub(s - 1, s - 1), e
-            if line:sub(e + 1, e + 1) == '#' then
-              -- A #fragment: the value goes on to its end.
-              local f = line:find('[%s"\',%]}]', e + 1)
-              stop = f and f - 1 or #line
-            end
-            local after = line:sub(stop + 1, stop + 1)
-            local lnum = range[1] + i - 1
-            if after == '' or after:find('[%s"\',%]}]') then
-              if (q == '"' or q == "'") and after == q then
-                list[#list + 1] = diagnostic(v, lnum, s - 2, lnum, stop + 1)
-              else
-                list[#list + 1] = diagnostic(v, lnum, s - 1, lnum, stop)
-              end
-            end
-            from = stop + 1
-          end
-        end
-      end
+    if ok then
+      list[#list + 1] = diagnostic(v, row, col, erow, ecol)
     end
   end
   table.sort(list, function(a, b)
@@ -158,6 +212,15 @@ local function on_line(buf, line)
   end
   if v.type == 'start' then
     st.total = v.total
+    -- Positions in the text sent; when the buffer changed since, found
+    -- again in the text it has now.
+    if vim.api.nvim_buf_is_loaded(buf) then
+      if vim.api.nvim_buf_get_changedtick(buf) == st.tick and type(v.occurrences) == 'table' then
+        set_marks(buf, st, v.occurrences)
+      else
+        M.refind(buf)
+      end
+    end
   elseif v.type == 'url' then
     for k, x in pairs(v) do
       if x == vim.NIL then
@@ -289,6 +352,7 @@ function M.start(buf)
   end
   st.job = job
   -- The post as it is in the buffer, saved or not.
+  st.tick = vim.api.nvim_buf_get_changedtick(buf)
   vim.fn.chansend(job, buffer.text(buf))
   vim.fn.chanclose(job, 'stdin')
   watch(buf)
@@ -335,6 +399,7 @@ function M.forget(buf)
   pcall(vim.api.nvim_del_augroup_by_name, 'mdpost_external_' .. buf)
   if vim.api.nvim_buf_is_valid(buf) then
     vim.diagnostic.reset(M.ns, buf)
+    vim.api.nvim_buf_clear_namespace(buf, M.marks_ns, 0, -1)
   end
 end
 
@@ -342,6 +407,7 @@ end
 --- now (cheap when the buffer has none).
 function M.on_checked(buf)
   if state[buf] and next(state[buf].verdicts) then
+    M.refind(buf)
     M.place(buf)
   end
 end

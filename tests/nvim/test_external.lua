@@ -144,6 +144,26 @@ T.test('the command returns at once and verdicts follow edits made meanwhile', f
   T.eq(#got, 5)
 end)
 
+T.test('answers stay on their URLs through edits, without a parse', function()
+  vim.cmd('edit ' .. site .. '/content/posts/links.md')
+  local buf = vim.api.nvim_get_current_buf()
+  check_and_wait()
+  local ext = require('mdpost.external')
+  -- Marks move with the text: a line above, words before the link.
+  vim.api.nvim_buf_set_lines(buf, 4, 4, true, { 'Inserted.' })
+  vim.api.nvim_buf_set_text(buf, 6, 0, 6, 0, { 'Before: ' })
+  ext.place(buf)
+  local got = summary(buf)
+  T.eq(got[2], span(buf, 5, base .. '/missing/a') .. ' link-external ' .. W)
+  T.eq(got[3], span(buf, 6, base .. '/gone/a') .. ' link-external ' .. W)
+  -- An edit inside a URL: it is another URL now, not reported as the old.
+  local line = vim.api.nvim_buf_get_lines(buf, 6, 7, true)[1]
+  local at = line:find('/gone/a', 1, true)
+  vim.api.nvim_buf_set_text(buf, 6, at, 6, at + 3, { 'GONE' })
+  ext.place(buf)
+  T.eq(#summary(buf), 4)
+end)
+
 T.test('a second check within the TTL sends no request', function()
   vim.cmd('edit ' .. site .. '/content/posts/links.md')
   local buf = vim.api.nvim_get_current_buf()
