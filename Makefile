@@ -168,6 +168,8 @@ leakcheck: all $(C_TESTS:%=$(BUILD)/tests/%)
 	@for t in $(C_TESTS); do $(VALGRIND) $(BUILD)/tests/$$t >/dev/null || { echo "leakcheck: $$t failed"; exit 1; }; done
 	@$(VALGRIND) $(BUILD)/mdpost check --site examples/site >/dev/null 2>&1; test $$? -ne 99 || { echo "leakcheck: mdpost check failed"; exit 1; }
 	@$(VALGRIND) $(BUILD)/mdpost links examples/site/content/posts/paris-ai-summit/index.md >/dev/null; test $$? -ne 99 || { echo "leakcheck: mdpost links failed"; exit 1; }
+	@$(VALGRIND) $(BUILD)/mdpost external --site tests/fixtures/external tests/fixtures/external/post.md >/dev/null; test $$? -ne 99 || { echo "leakcheck: mdpost external failed"; exit 1; }
+	@$(VALGRIND) $(BUILD)/mdpost check --external --site tests/fixtures/external tests/fixtures/external >/dev/null 2>&1; test $$? -ne 99 || { echo "leakcheck: mdpost check --external failed"; exit 1; }
 	@echo "leakcheck: $(words $(C_TESTS)) test programs and the CLI clean under valgrind"
 
 # libFuzzer targets (clang, libclang-rt-14-dev): every entry point that
