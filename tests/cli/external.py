@@ -145,8 +145,10 @@ def main():
 
             # Within the TTL: the same answers, no request at all.
             get(port, "/__reset")
-            r2 = run(["check", "--external", "--format", "jsonl", "--site", site], site, env)
+            r2 = run(["check", "--external", "--progress", "--format", "jsonl", "--site", site], site, env)
             ok(diags(r2) == got, "second run: same diagnostics", r2.stdout)
+            prog = [l for l in r2.stderr.splitlines() if l.startswith("external ")]
+            ok(prog == ["external 10/16", "external 16/16"], "--progress: external N/M lines", prog)
             ok(get(port, "/__stats")["requests"] == {}, "second run: no request", get(port, "/__stats")["requests"])
             ok(os.path.isfile(os.path.join(work, "cache", "external.mpk")), "cache in $MDPOST_CACHE_DIR")
             ok(not [f for f in os.listdir(os.path.join(work, "cache")) if f.endswith(".tmp")], "no temp file left")

@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mdpost.h"
+#include "internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -21,5 +21,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mdpost_result_free(&r);
 	mdpost_render(&r, NULL, src, size, NULL, 0);
 	mdpost_result_free(&r);
+	/* The external URLs --external and :PostLinkCheck fetch. */
+	md_ext_urls urls;
+	if (size <= MD_MAX_INPUT && md_external_urls(&urls, src, size, NULL) == 0)
+		md_ext_urls_free(&urls);
 	return 0;
 }
