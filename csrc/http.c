@@ -791,7 +791,19 @@ static int finish(md_http *h, entry *e, CURLcode rc)
 			char name[256];
 			host_of(e->cur, e->host_key, sizeof(e->host_key), name, sizeof(name));
 			host *x = e->host_key[0] ? host_get(h, e->host_key) : NULL;
-			if (!x) {
+			/* A target this run already judged (another link of the post
+			 * names it) is not fetched again. */
+			int found = 0;
+			size_t tl = md_http_fetchable(e->cur, strlen(e->cur));
+			const entry *t = tl ? md_strset_get(&h->index, e->cur, tl, &found) : NULL;
+			if (found && t->state == DONE && !t->r.cached && !t->hops &&
+			    (strcmp(t->r.verdict, "ok") == 0 || strcmp(t->r.verdict, "dead") == 0) &&
+			    t->r.status) {
+				if (strcmp(t->r.verdict, "ok") == 0)
+					set_ok(h, e, t->r.status);
+				else
+					set_dead(e, t->r.status, NULL);
+			} else if (!x) {
 				set_dead(e, 0, "a redirect to a URL that cannot be fetched");
 			} else {
 				e->host = x;

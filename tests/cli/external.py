@@ -230,6 +230,17 @@ def main():
             ok(sum(s9["requests"].values()) == 16, "limits: 16 URLs, 16 requests", s9["requests"])
             ok(not os.path.exists(os.path.join(work, "cache2")), "cache_ttl_s: 0 writes no cache")
 
+            # A redirect to a URL the run already judged: not fetched again.
+            site6 = os.path.join(work, "redirect")
+            write(site6 + "/.mdpost.yaml", "external: { concurrency: 1, cache_ttl_s: 0 }\n")
+            write(site6 + "/content/a.md", "[a](%s/ok/r) [b](%s/moved301/r) [c](%s/moved308/gone)\n" % (base, base, base))
+            get(port, "/__reset")
+            r12 = run(["check", "--external", "--format", "jsonl", "--site", site6], site6, env)
+            req = get(port, "/__stats")["requests"]
+            ok(req.get("HEAD /ok/r") == 1 and req.get("HEAD /moved301/r") == 1 and req.get("HEAD /ok/gone") == 1,
+               "redirect target judged once", req)
+            ok([d["code"] for d in diags(r12)] == ["link-redirect", "link-redirect"], "both redirects reported", r12.stdout)
+
             # external.cache relative to the site root; accept list.
             site4 = os.path.join(work, "accept")
             write(site4 + "/.mdpost.yaml", "external: { cache: .cache/ext.mpk, accept: [200] }\n")
