@@ -591,8 +591,8 @@ static void cache_save(md_http *h)
 				break;
 			off += (size_t)w;
 		}
-		int ok = off == b.len && close(fd) == 0;
-		if (!ok || rename(tmp, h->cache_path) != 0)
+		int closed = close(fd) == 0;
+		if (off != b.len || !closed || rename(tmp, h->cache_path) != 0)
 			unlink(tmp);
 	}
 	md_buf_free(&b);
@@ -908,7 +908,7 @@ int md_http_run(md_http *h, md_http_cb cb, void *data, volatile int *cancel)
 			finished = 1;
 			if (!finish(h, e, rc))
 				continue;
-			if (e->offline_sign) {
+			if (e->offline_sign && !h->answered) {
 				/* Held back: when every request fails like this, the
 				 * machine is offline, and that is said once. */
 				e->state = DEFERRED;
@@ -916,6 +916,18 @@ int md_http_run(md_http *h, md_http_cb cb, void *data, volatile int *cancel)
 				continue;
 			}
 			e->state = DONE;
+			left--;
+			if (cb)
+				cb(data, &e->r);
+		}
+		/* A server answered: the network is there, and what was held
+		 * back is dead after all. */
+		for (size_t i = 0; h->answered && deferred && i < h->n; i++) {
+			entry *e = h->v[i];
+			if (e->state != DEFERRED)
+				continue;
+			e->state = DONE;
+			deferred--;
 			left--;
 			if (cb)
 				cb(data, &e->r);
