@@ -46,7 +46,7 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(WARN)
 DEP_CFLAGS = $(YAML_CFLAGS) $(CMARK_CFLAGS) $(MSGPACK_CFLAGS) $(CURL_CFLAGS) $(TS_CFLAGS)
 LIBS = $(YAML_LIBS) $(CMARK_LIBS) $(MSGPACK_LIBS) $(CURL_LIBS) -lpthread -lm
 
-CORE := util frontmatter yaml toml json schema dates markdown anchors links index render pack api site
+CORE := util frontmatter yaml toml json schema dates markdown anchors links index render pack api site http
 CORE_OBJS = $(CORE:%=$(BUILD)/obj/%.o)
 GRAMMAR_OBJS = $(BUILD)/obj/ts-markdown-parser.o $(BUILD)/obj/ts-markdown-scanner.o \
                $(BUILD)/obj/ts-inline-parser.o $(BUILD)/obj/ts-inline-scanner.o \
@@ -140,6 +140,8 @@ test-cli: all
 	@python3 tests/cli/hugo_truth.py $(BUILD)/mdpost
 	@python3 tests/cli/anchors_truth.py $(BUILD)/mdpost
 	@GEN_SITE=$(SHARED)/bench/gen_site.py python3 tests/cli/gen_site.py $(BUILD)/mdpost
+	@python3 tests/cli/external.py $(BUILD)/mdpost
+	@GEN_SITE=$(SHARED)/bench/gen_site.py python3 tests/cli/external_gen_site.py $(BUILD)/mdpost
 
 test-nvim: all
 	@NVIM="$(NVIM)" bash tests/nvim/run.sh
@@ -172,6 +174,8 @@ leakcheck: all $(C_TESTS:%=$(BUILD)/tests/%)
 	@for t in $(C_TESTS); do $(VALGRIND) $(BUILD)/tests/$$t >/dev/null || { echo "leakcheck: $$t failed"; exit 1; }; done
 	@$(VALGRIND) $(BUILD)/mdpost check --site examples/site >/dev/null 2>&1; test $$? -ne 99 || { echo "leakcheck: mdpost check failed"; exit 1; }
 	@$(VALGRIND) $(BUILD)/mdpost links examples/site/content/posts/paris-ai-summit/index.md >/dev/null; test $$? -ne 99 || { echo "leakcheck: mdpost links failed"; exit 1; }
+	@$(VALGRIND) $(BUILD)/mdpost external --site tests/fixtures/external tests/fixtures/external/post.md >/dev/null; test $$? -ne 99 || { echo "leakcheck: mdpost external failed"; exit 1; }
+	@$(VALGRIND) $(BUILD)/mdpost check --external --site tests/fixtures/external tests/fixtures/external >/dev/null 2>&1; test $$? -ne 99 || { echo "leakcheck: mdpost check --external failed"; exit 1; }
 	@echo "leakcheck: $(words $(C_TESTS)) test programs and the CLI clean under valgrind"
 
 # libFuzzer targets (clang, libclang-rt-14-dev): every entry point that
@@ -232,6 +236,7 @@ bench: all $(BUILD)/bench-frontmatter $(BUILD)/bench-pathological $(BUILD)/bench
 	@FULL=1 ROUNDS=20 $(BUILD)/bench-frontmatter $$(ls -S $$(find $(BENCH_SITE)/content -name '*.md') | head -n 1)
 	@$(BUILD)/bench-pathological
 	@python3 bench/site.py $(BUILD)/mdpost $(SHARED)/bench/gen_site.py $(BUILD)/bench $(BENCH_POSTS)
+	@$(NVIM) --headless -u tests/nvim/minimal_init.lua -i NONE -n -c 'luafile bench/external_stall.lua'
 
 clean:
 	rm -rf $(BUILD)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <pthread.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,9 +23,13 @@ static const char usage[] =
 	"usage: mdpost <command> [options]\n"
 	"\n"
 	"  check [--site DIR] [--format text|jsonl|sarif|github] [--strict] [--progress]\n"
-	"        [--rule CODE=error|warning|info|hint|off] [PATH...]\n"
+	"        [--external] [--rule CODE=error|warning|info|hint|off] [PATH...]\n"
 	"                          check posts (files or directories; default: the\n"
-	"                          site's content dir); exit 1 when errors are found\n"
+	"                          site's content dir); exit 1 when errors are found;\n"
+	"                          --external also fetches every external URL once\n"
+	"  external [--site DIR] [--path PATH] FILE|-\n"
+	"                          JSONL, one line per external URL of the post as its\n"
+	"                          answer arrives (- reads the post from stdin)\n"
 	"  render FILE [--standalone]  HTML of the body (front matter removed)\n"
 	"  headings FILE           JSONL, one heading a line: line, level, text, id\n"
 	"  frontmatter FILE        JSON: the front matter's format and fields\n"
@@ -244,6 +249,8 @@ typedef struct check_ctx {
 	size_t files, errors, warnings, files_with_results;
 	int io_failed;
 	struct job *jobs;          /* every file to check, in output order */
+	int external;              /* --external */
+	md_http *http;             /* its answers, shared read-only by the workers */
 	size_t n_jobs, cap_jobs;
 } check_ctx;
 
@@ -257,6 +264,7 @@ typedef struct job {
 	size_t errors, warnings;
 	int failed;                /* I/O or library failure: exit 2 */
 	int done;
+	md_ext_urls urls;          /* --external: its URLs, where they are */
 } job;
 
 static int severity_from(const char *s, size_t n)
@@ -384,6 +392,107 @@ static long long char_col(const char *text, size_t len, const md_lines *lines,
 	return (long long)md_utf8_count(text + start, stop - start) + 1;
 }
 
+/* One diagnostic in the chosen format; `severity` before --rule. */
+static void emit(const check_ctx *c, job *j, const char *text, size_t len, const md_lines *lines,
+                 const char *code, int clen, int severity, const char *msg, int mlen,
+                 long long l0, long long c0, long long le, long long ce)
+{
+	for (int r = 0; r < c->n_rules; r++)
+		if ((int)strlen(c->rules[r].code) == clen &&
+		    memcmp(c->rules[r].code, code, (size_t)clen) == 0)
+			severity = c->rules[r].severity;
+	if (severity <= 0)
+		return;
+	const char *sevname = md_severity_name(severity);
+	j->errors += severity == MD_SEV_ERROR;
+	j->warnings += severity == MD_SEV_WARNING;
+	md_buf *o = &j->out;
+	if (strcmp(c->format, "jsonl") == 0) {
+		md_buf_puts(o, "{\"file\":");
+		json_buf(o, j->path, strlen(j->path));
+		md_buf_printf(o, ",\"line\":%lld,\"col\":%lld,\"end_line\":%lld,\"end_col\":%lld,"
+		              "\"severity\":\"%s\",\"code\":", l0 + 1, c0 + 1, le + 1, ce + 1, sevname);
+		json_buf(o, code, (size_t)clen);
+		md_buf_puts(o, ",\"message\":");
+		json_buf(o, msg, (size_t)mlen);
+		md_buf_puts(o, "}\n");
+	} else if (strcmp(c->format, "github") == 0) {
+		const char *kind = severity == MD_SEV_ERROR ? "error"
+		                 : severity == MD_SEV_WARNING ? "warning" : "notice";
+		md_buf_printf(o, "::%s file=", kind);
+		gh_escape(o, j->path, strlen(j->path), 1);
+		md_buf_printf(o, ",line=%lld,endLine=%lld,col=%lld,endColumn=%lld,title=mdpost ",
+		              l0 + 1, le + 1, char_col(text, len, lines, l0, c0),
+		              char_col(text, len, lines, le, ce));
+		gh_escape(o, code, (size_t)clen, 1);
+		md_buf_puts(o, "::");
+		gh_escape(o, msg, (size_t)mlen, 0);
+		md_buf_putc(o, '\n');
+	} else if (strcmp(c->format, "sarif") == 0) {
+		const char *level = severity == MD_SEV_ERROR ? "error"
+		                  : severity == MD_SEV_WARNING ? "warning" : "note";
+		md_buf_printf(o, "%s{\"ruleId\":", o->len ? "," : "");
+		json_buf(o, code, (size_t)clen);
+		md_buf_printf(o, ",\"level\":\"%s\",\"message\":{\"text\":", level);
+		json_buf(o, msg, (size_t)mlen);
+		md_buf_puts(o, "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
+		json_buf(o, j->path, strlen(j->path));
+		md_buf_printf(o, "},\"region\":{\"startLine\":%lld,\"startColumn\":%lld,"
+		              "\"endLine\":%lld,\"endColumn\":%lld}}}]}", l0 + 1,
+		              char_col(text, len, lines, l0, c0), le + 1,
+		              char_col(text, len, lines, le, ce));
+	} else {
+		md_buf_printf(o, "%s:%lld:%lld: %s: %.*s [%.*s]\n", j->path, l0 + 1, c0 + 1,
+		              sevname, mlen, msg, clen, code);
+	}
+}
+
+/* --external: the answers for this post's URLs, at each occurrence. */
+typedef struct ext_diag {
+	size_t start, end;
+	const md_http_result *r;
+	int severity;
+} ext_diag;
+
+static int ext_diag_cmp(const void *a, const void *b)
+{
+	const ext_diag *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start ? 1 : 0;
+}
+
+static ext_diag *external_diags(const check_ctx *c, job *j, size_t *n)
+{
+	*n = 0;
+	md_ext_urls urls = j->urls;
+	memset(&j->urls, 0, sizeof(j->urls));
+	if (!c->http)
+		return NULL;
+	ext_diag *v = urls.n ? calloc(urls.n, sizeof(*v)) : NULL;
+	for (size_t i = 0; v && i < urls.n; i++) {
+		const md_http_result *r = md_http_get(c->http, urls.v[i].url, urls.v[i].len);
+		if (!r || !r->code)
+			continue;
+		int sev = md_site_rule_severity(j->site, r->code, r->severity);
+		v[*n] = (ext_diag){urls.v[i].start, urls.v[i].end, r, sev};
+		(*n)++;
+	}
+	md_ext_urls_free(&urls);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), ext_diag_cmp);
+	return v;
+}
+
+static void emit_external(const check_ctx *c, job *j, const char *text, size_t len,
+                          const md_lines *lines, const ext_diag *e)
+{
+	size_t l0, c0, le, ce;
+	md_lines_pos(lines, e->start, &l0, &c0);
+	md_lines_pos(lines, e->end, &le, &ce);
+	emit(c, j, text, len, lines, e->r->code, (int)strlen(e->r->code), e->severity,
+	     e->r->message, (int)strlen(e->r->message), (long long)l0, (long long)c0,
+	     (long long)le, (long long)ce);
+}
+
 static void check_job(const check_ctx *c, job *j)
 {
 	mdpost_result res = {0};
@@ -405,11 +514,14 @@ static void check_job(const check_ctx *c, job *j)
 	msgpack_unpacked_init(&u);
 	size_t off = 0;
 	md_lines lines = {0};
+	size_t n_ext = 0, next_ext = 0;
+	ext_diag *ext = NULL;
 	if (msgpack_unpack_next(&u, res.data, res.len, &off) != MSGPACK_UNPACK_SUCCESS ||
 	    md_lines_init(&lines, text, len)) {
 		j->failed = 1;
 		goto done;
 	}
+	ext = external_diags(c, j, &n_ext);
 	const msgpack_object *diags = get(&u.data, "diagnostics");
 	for (uint32_t i = 0; diags && diags->type == MSGPACK_OBJECT_ARRAY && i < diags->via.array.size; i++) {
 		const msgpack_object *d = &diags->via.array.ptr[i];
@@ -417,61 +529,21 @@ static void check_job(const check_ctx *c, job *j)
 		const char *code = get_str(d, "code", &clen);
 		const char *sev = get_str(d, "severity", &slen);
 		const char *msg = get_str(d, "message", &mlen);
-		int severity = severity_from(sev, (size_t)slen);
-		for (int r = 0; r < c->n_rules; r++)
-			if ((int)strlen(c->rules[r].code) == clen &&
-			    memcmp(c->rules[r].code, code, (size_t)clen) == 0)
-				severity = c->rules[r].severity;
-		if (severity <= 0)
-			continue;
-		const char *sevname = md_severity_name(severity);
-		j->errors += severity == MD_SEV_ERROR;
-		j->warnings += severity == MD_SEV_WARNING;
 		long long l0 = get_int(d, "lnum"), c0 = get_int(d, "col");
 		long long le = get_int(d, "end_lnum"), ce = get_int(d, "end_col");
-		md_buf *o = &j->out;
-		if (strcmp(c->format, "jsonl") == 0) {
-			md_buf_puts(o, "{\"file\":");
-			json_buf(o, j->path, strlen(j->path));
-			md_buf_printf(o, ",\"line\":%lld,\"col\":%lld,\"end_line\":%lld,\"end_col\":%lld,"
-			              "\"severity\":\"%s\",\"code\":", l0 + 1, c0 + 1, le + 1, ce + 1, sevname);
-			json_buf(o, code, (size_t)clen);
-			md_buf_puts(o, ",\"message\":");
-			json_buf(o, msg, (size_t)mlen);
-			md_buf_puts(o, "}\n");
-		} else if (strcmp(c->format, "github") == 0) {
-			const char *kind = severity == MD_SEV_ERROR ? "error"
-			                 : severity == MD_SEV_WARNING ? "warning" : "notice";
-			md_buf_printf(o, "::%s file=", kind);
-			gh_escape(o, j->path, strlen(j->path), 1);
-			md_buf_printf(o, ",line=%lld,endLine=%lld,col=%lld,endColumn=%lld,title=mdpost ",
-			              l0 + 1, le + 1, char_col(text, len, &lines, l0, c0),
-			              char_col(text, len, &lines, le, ce));
-			gh_escape(o, code, (size_t)clen, 1);
-			md_buf_puts(o, "::");
-			gh_escape(o, msg, (size_t)mlen, 0);
-			md_buf_putc(o, '\n');
-		} else if (strcmp(c->format, "sarif") == 0) {
-			const char *level = severity == MD_SEV_ERROR ? "error"
-			                  : severity == MD_SEV_WARNING ? "warning" : "note";
-			md_buf_printf(o, "%s{\"ruleId\":", o->len ? "," : "");
-			json_buf(o, code, (size_t)clen);
-			md_buf_printf(o, ",\"level\":\"%s\",\"message\":{\"text\":", level);
-			json_buf(o, msg, (size_t)mlen);
-			md_buf_puts(o, "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
-			json_buf(o, j->path, strlen(j->path));
-			md_buf_printf(o, "},\"region\":{\"startLine\":%lld,\"startColumn\":%lld,"
-			              "\"endLine\":%lld,\"endColumn\":%lld}}}]}", l0 + 1,
-			              char_col(text, len, &lines, l0, c0), le + 1,
-			              char_col(text, len, &lines, le, ce));
-		} else {
-			md_buf_printf(o, "%s:%lld:%lld: %s: %.*s [%.*s]\n", j->path, l0 + 1, c0 + 1,
-			              sevname, mlen, msg, clen, code);
-		}
+		/* External answers merge in by position. */
+		size_t at = (size_t)l0 < lines.n ? lines.starts[l0] + (size_t)c0 : len;
+		while (next_ext < n_ext && ext[next_ext].start < at)
+			emit_external(c, j, text, len, &lines, &ext[next_ext++]);
+		emit(c, j, text, len, &lines, code, clen, severity_from(sev, (size_t)slen), msg, mlen,
+		     l0, c0, le, ce);
 	}
+	while (next_ext < n_ext)
+		emit_external(c, j, text, len, &lines, &ext[next_ext++]);
 	if (j->out.oom)
 		j->failed = 1;
 done:
+	free(ext);
 	md_lines_free(&lines);
 	msgpack_unpacked_destroy(&u);
 	mdpost_result_free(&res);
@@ -578,6 +650,7 @@ static void run_jobs(check_ctx *c, FILE *out)
 		c->warnings += j->warnings;
 		c->io_failed |= j->failed;
 		md_buf_free(&j->out);
+		md_ext_urls_free(&j->urls);
 		free(j->path);
 	}
 	if (bar)
@@ -610,6 +683,7 @@ static const struct {
 	{"link-undefined", "a reference link with no definition"},
 	{"link-unused", "a link definition nothing uses"},
 	{"link-external", "an external URL that is dead"},
+	{"link-redirect", "an external URL that moved permanently"},
 };
 
 static void sarif_head(FILE *out)
@@ -747,6 +821,95 @@ static void relative_path(char *out, size_t cap, const char *from, const char *t
 	md_buf_free(&b);
 }
 
+/* ---- external URLs ---------------------------------------------------------- */
+
+static volatile int cancelled;
+
+static void on_signal(int sig)
+{
+	MD_UNUSED(sig);
+	cancelled = 1;
+}
+
+typedef struct ext_progress {
+	size_t done, total;
+	int lines;                 /* --progress */
+} ext_progress;
+
+static void check_progress(void *data, const md_http_result *r)
+{
+	ext_progress *p = data;
+	MD_UNUSED(r);
+	p->done++;
+	if (p->lines && (p->done % 10 == 0 || p->done == p->total)) {
+		fprintf(stderr, "external %zu/%zu\n", p->done, p->total);
+		fflush(stderr);
+	}
+}
+
+typedef struct collect_pool {
+	check_ctx *c;
+	size_t next;
+	pthread_mutex_t lock;
+} collect_pool;
+
+static void *collect_worker(void *arg)
+{
+	collect_pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		size_t i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->c->n_jobs)
+			return NULL;
+		job *j = &p->c->jobs[i];
+		size_t len;
+		char err[512];
+		char *text = md_read_file(j->path, &len, err, sizeof(err));
+		if (text && md_external_urls(&j->urls, text, len, j->site))
+			memset(&j->urls, 0, sizeof(j->urls));  /* the check says why */
+		free(text);
+	}
+}
+
+/* --external: every unique URL of every post, fetched once before the
+ * posts are checked (the workers then only look answers up). */
+static int external_phase(check_ctx *c)
+{
+	if (!c->n_jobs)
+		return 0;
+	const mdpost_site *site = c->fixed ? c->fixed : c->jobs[0].site;
+	if (md_http_new(&c->http, &site->external, site->found ? site->site.root : NULL)) {
+		fprintf(stderr, "mdpost: cannot start the external URL checker (libcurl)\n");
+		return 2;
+	}
+	/* Each post's URLs, found on every core; the checker takes them in
+	 * order, so the first occurrence decides nothing but the order. */
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = cores > 0 ? (int)(cores > 64 ? 64 : cores) : 1;
+	collect_pool cp = {c, 0, PTHREAD_MUTEX_INITIALIZER};
+	pthread_t threads[64];
+	int started = 0;
+	for (int i = 0; i < n && (size_t)i < c->n_jobs; i++)
+		started += pthread_create(&threads[started], NULL, collect_worker, &cp) == 0;
+	if (!started)
+		collect_worker(&cp);
+	for (int i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	for (size_t i = 0; i < c->n_jobs; i++)
+		for (size_t k = 0; k < c->jobs[i].urls.n; k++)
+			md_http_add(c->http, c->jobs[i].urls.v[k].url, c->jobs[i].urls.v[k].len);
+	ext_progress p = {0, md_http_count(c->http), c->progress_lines};
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	md_http_run(c->http, check_progress, &p, &cancelled);
+	if (cancelled)
+		return 2;
+	if (md_http_offline(c->http))
+		fprintf(stderr, "mdpost: external URLs not checked (offline: no host could be reached)\n");
+	return 0;
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	struct timespec t0;
@@ -780,6 +943,8 @@ static int cmd_check(int argc, char **argv)
 			c.strict = 1;
 		} else if (strcmp(a, "--progress") == 0) {
 			c.progress_lines = 1;
+		} else if (strcmp(a, "--external") == 0) {
+			c.external = 1;
 		} else if (strcmp(a, "--rule") == 0) {
 			const char *spec = argv[++i];
 			const char *eq = strchr(spec, '=');
@@ -834,9 +999,12 @@ static int cmd_check(int argc, char **argv)
 		check_path(&c, paths[i], 0);
 	free(paths);
 	int sarif = strcmp(c.format, "sarif") == 0;
+	if (c.external && external_phase(&c))
+		c.io_failed = 1;
 	if (sarif)
 		sarif_head(stdout);
 	run_jobs(&c, stdout);
+	md_http_free(c.http);
 	if (sarif)
 		fputs("]}]}\n", stdout);
 	fflush(stdout);
@@ -854,6 +1022,138 @@ static int cmd_check(int argc, char **argv)
 	if (c.io_failed)
 		return 2;
 	return (c.errors || (c.strict && c.warnings)) ? 1 : 0;
+}
+
+/* `mdpost external`: one post's external URLs, one JSON line per answer as
+ * it arrives (the editor reads them while the check runs). */
+typedef struct ext_stream {
+	const mdpost_site *site;
+	size_t done, total, cached, dead, requests;
+} ext_stream;
+
+static void stream_result(void *data, const md_http_result *r)
+{
+	ext_stream *st = data;
+	st->done++;
+	st->cached += r->cached;
+	st->requests += (size_t)r->requests;
+	int sev = r->code ? md_site_rule_severity(st->site, r->code, r->severity) : 0;
+	st->dead += strcmp(r->verdict, "dead") == 0;
+	fputs("{\"type\":\"url\",\"url\":", stdout);
+	json_str(stdout, r->url, strlen(r->url));
+	printf(",\"verdict\":\"%s\",\"status\":%d,\"code\":", r->verdict, r->status);
+	if (r->code && sev > 0)
+		printf("\"%s\",\"severity\":\"%s\"", r->code, md_severity_name(sev));
+	else
+		fputs("null,\"severity\":null", stdout);
+	fputs(",\"message\":", stdout);
+	json_str(stdout, r->message, strlen(r->message));
+	if (r->redirect) {
+		fputs(",\"redirect\":", stdout);
+		json_str(stdout, r->redirect, strlen(r->redirect));
+	}
+	printf(",\"cached\":%s,\"requests\":%d,\"done\":%zu,\"total\":%zu}\n",
+	       r->cached ? "true" : "false", r->requests, st->done, st->total);
+	fflush(stdout);
+}
+
+static int cmd_external(int argc, char **argv)
+{
+	const char *site_dir = NULL, *post_path = NULL, *file = NULL;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if ((strcmp(a, "--site") == 0 || strcmp(a, "--path") == 0) && i + 1 >= argc) {
+			fprintf(stderr, "mdpost external: %s needs a value\n", a);
+			return 2;
+		}
+		if (strcmp(a, "--site") == 0) {
+			site_dir = argv[++i];
+		} else if (strcmp(a, "--path") == 0) {
+			post_path = argv[++i];
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "mdpost external: unknown option `%s`\n%s", a, usage);
+			return 2;
+		} else if (file) {
+			fprintf(stderr, "mdpost external: one FILE only\n");
+			return 2;
+		} else {
+			file = a;
+		}
+	}
+	if (!file) {
+		fprintf(stderr, "mdpost external: FILE (or - for standard input) is required\n%s", usage);
+		return 2;
+	}
+	size_t len = 0;
+	char *text;
+	if (strcmp(file, "-") == 0) {
+		md_buf b = {0};
+		char chunk[65536];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0 && b.len <= MD_MAX_INPUT)
+			md_buf_put(&b, chunk, n);
+		if (b.oom || b.len > MD_MAX_INPUT) {
+			fprintf(stderr, "mdpost external: standard input is too large or unreadable\n");
+			md_buf_free(&b);
+			return 2;
+		}
+		text = b.data ? b.data : calloc(1, 1);
+		len = b.len;
+	} else {
+		text = slurp(file, &len);
+	}
+	if (!text)
+		return 2;
+	const char *where = site_dir ? site_dir : post_path ? post_path : strcmp(file, "-") ? file : ".";
+	mdpost_site *site = open_site(where);
+	md_http *http = NULL;
+	md_ext_urls urls = {0};
+	int rc = 2;
+	if (!site)
+		goto out;
+	if (md_external_urls(&urls, text, len, site) ||
+	    md_http_new(&http, &site->external, site->found ? site->site.root : NULL)) {
+		fprintf(stderr, "mdpost external: cannot start the checker\n");
+		goto out;
+	}
+	for (size_t k = 0; k < urls.n; k++)
+		md_http_add(http, urls.v[k].url, urls.v[k].len);
+	ext_stream st = {site, 0, md_http_count(http), 0, 0, 0};
+	printf("{\"type\":\"start\",\"total\":%zu,\"cache\":", st.total);
+	json_str(stdout, md_http_cache_path(http), strlen(md_http_cache_path(http)));
+	/* Where each URL is in the text read, 0-based: the editor marks these
+	 * places instead of parsing the post again on its main loop. */
+	md_lines lines;
+	if (md_lines_init(&lines, text, len) == 0) {
+		fputs(",\"occurrences\":[", stdout);
+		for (size_t k = 0; k < urls.n; k++) {
+			size_t l0, c0, l1, c1;
+			md_lines_pos(&lines, urls.v[k].start, &l0, &c0);
+			md_lines_pos(&lines, urls.v[k].end, &l1, &c1);
+			fputs(k ? ",[" : "[", stdout);
+			json_str(stdout, urls.v[k].url, md_http_fetchable(urls.v[k].url, urls.v[k].len));
+			printf(",%zu,%zu,%zu,%zu]", l0, c0, l1, c1);
+		}
+		fputc(']', stdout);
+		md_lines_free(&lines);
+	}
+	fputs("}\n", stdout);
+	fflush(stdout);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	md_http_run(http, stream_result, &st, &cancelled);
+	printf("{\"type\":\"done\",\"total\":%zu,\"done\":%zu,\"cached\":%zu,\"dead\":%zu,"
+	       "\"requests\":%zu,\"offline\":%s,\"cancelled\":%s}\n", st.total, st.done, st.cached,
+	       st.dead, st.requests, md_http_offline(http) ? "true" : "false",
+	       cancelled ? "true" : "false");
+	fflush(stdout);
+	rc = cancelled ? 2 : 0;
+out:
+	md_http_free(http);
+	md_ext_urls_free(&urls);
+	mdpost_site_free(site);
+	free(text);
+	return rc;
 }
 
 /* ---- the other commands ---------------------------------------------------- */
@@ -1087,6 +1387,8 @@ int main(int argc, char **argv)
 		return cmd_frontmatter(argc - 2, argv + 2);
 	if (strcmp(cmd, "links") == 0)
 		return cmd_links(argc - 2, argv + 2);
+	if (strcmp(cmd, "external") == 0)
+		return cmd_external(argc - 2, argv + 2);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
 		return cmd_version();
 	fprintf(stderr, "mdpost: unknown command `%s`\n%s", cmd, usage);

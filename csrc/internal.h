@@ -319,6 +319,85 @@ int md_site_find(md_site *site, const char *path);
 #define MD_MAX_DIRS 8
 #define MD_MAX_IGNORE 64
 
+/* ---- external URLs (http.c) ------------------------------------------ */
+#define MD_HTTP_MAX_EXCLUDE 32
+#define MD_HTTP_MAX_ACCEPT 32
+#define MD_HTTP_MAX_HEADERS 32
+
+/* .mdpost.yaml `external:`; defaults from md_http_config_default. */
+typedef struct md_http_config {
+	long timeout_ms;          /* a whole request */
+	long connect_timeout_ms;
+	int concurrency;          /* requests at once */
+	int per_host;             /* requests at once to one host:port */
+	int retries;              /* more attempts after a network error or 5xx */
+	long retry_delay_ms;      /* first backoff; doubles each attempt */
+	long cache_ttl_s;         /* 0: no cache */
+	long cache_dead_ttl_s;    /* dead or unreachable verdicts (at most cache_ttl_s) */
+	char cache[4096];         /* the cache file; "" = default place */
+	char exclude[MD_HTTP_MAX_EXCLUDE][256];  /* POSIX extended regexes */
+	int n_exclude;
+	int accept[MD_HTTP_MAX_ACCEPT];          /* statuses that mean alive */
+	int n_accept;             /* 0: any 2xx, and 429 */
+	struct { char host[256]; char name[64]; char value[512]; } headers[MD_HTTP_MAX_HEADERS];
+	int n_headers;            /* host "*" applies to every host */
+} md_http_config;
+
+void md_http_config_default(md_http_config *c);
+
+/* One URL's answer. Strings live as long as the checker. */
+typedef struct md_http_result {
+	const char *url;          /* as given (fragment dropped) */
+	const char *verdict;      /* ok | dead | moved | excluded | offline */
+	const char *code;         /* link-external, link-redirect, or NULL when fine */
+	int severity;             /* default severity of `code` (0 when none) */
+	int status;               /* the last HTTP status, 0 without an answer */
+	int cached;               /* from the cache: no request sent */
+	int requests;             /* requests sent for it in this run */
+	const char *redirect;     /* moved: the new URL */
+	char message[640];
+} md_http_result;
+
+typedef struct md_http md_http;
+typedef void (*md_http_cb)(void *data, const md_http_result *r);
+
+/* A checker for one run: add URLs (duplicates are kept once), then run. */
+int md_http_new(md_http **h, const md_http_config *cfg, const char *site_root);
+/* 1 added, 0 already there or not fetchable (not http/https), <0 error. */
+int md_http_add(md_http *h, const char *url, size_t n);
+size_t md_http_count(const md_http *h);
+/* Fetches every URL (one thread, libcurl multi), calling `cb` as each
+ * answer arrives; stops early when *cancel becomes non-zero. Reads the
+ * cache first and writes it back at the end. */
+int md_http_run(md_http *h, md_http_cb cb, void *data, volatile int *cancel);
+/* The answer for a URL after md_http_run, or NULL. Safe from threads. */
+const md_http_result *md_http_get(const md_http *h, const char *url, size_t n);
+/* Every request failed the way it does without a network: nothing was
+ * judged (each verdict is "offline"). */
+int md_http_offline(const md_http *h);
+const char *md_http_cache_path(const md_http *h);
+void md_http_free(md_http *h);
+/* The length of `url` without its #fragment, or 0 when it is not an
+ * http/https URL the checker fetches (no host, spaces, control bytes). */
+size_t md_http_fetchable(const char *url, size_t n);
+
+/* Every external URL of a post where it occurs: links, images, link
+ * definitions, autolinks, raw HTML, figure shortcodes and front matter
+ * string values. */
+typedef struct md_ext_url {
+	char *url;
+	size_t len;
+	size_t start, end;        /* byte span in the source */
+} md_ext_url;
+
+typedef struct md_ext_urls {
+	md_ext_url *v;
+	size_t n, cap;
+} md_ext_urls;
+
+int md_external_urls(md_ext_urls *out, const char *src, size_t len, const mdpost_site *site);
+void md_ext_urls_free(md_ext_urls *u);
+
 /* The public handle: everything read once from the site's config files.
  * Immutable after mdpost_site_open, so threads may share it. */
 struct mdpost_site {
@@ -342,6 +421,7 @@ struct mdpost_site {
 	int n_taxonomies;
 	struct { char section[64]; char pattern[256]; } permalinks[16];
 	int n_permalinks;
+	md_http_config external; /* .mdpost.yaml external: */
 };
 
 /* ---- site index (index.c) ----------------------------------------------- */

@@ -1,5 +1,7 @@
 /* The site around a post: its root, found by the generator's config file. */
 #include <limits.h>
+#include <stddef.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,6 +259,135 @@ static int severity_by_name(const char *s, size_t n)
 	return -1;
 }
 
+/* A whole number in [lo, hi] for an `external:` key, or a problem. */
+static int ext_int(mdpost_site *s, const md_config *c, const char *path, const char *key,
+                   const md_value *v, long lo, long hi, long *out)
+{
+	if (v->kind == MD_V_INT && v->integer >= lo && v->integer <= hi) {
+		*out = (long)v->integer;
+		return 0;
+	}
+	char msg[160];
+	md_diag d = {0};
+	d.start = v->start;
+	snprintf(msg, sizeof(msg), "external.%s must be a whole number from %ld to %ld", key, lo, hi);
+	d.message = msg;
+	add_problem(s, path, c->text, c->len, &d);
+	return -1;
+}
+
+/* .mdpost.yaml `external:`: how external URLs are checked. */
+static void read_external(mdpost_site *s, const md_config *c, const char *path,
+                          const md_value *ext)
+{
+	md_http_config *x = &s->external;
+	md_diag d = {0};
+	if (ext->kind != MD_V_MAP) {
+		d.start = ext->start;
+		d.message = "external must be a map (timeout_ms, concurrency, per_host, cache_ttl_s, "
+		            "exclude, accept, headers, ...)";
+		add_problem(s, path, c->text, c->len, &d);
+		return;
+	}
+	static const struct {
+		const char *key;
+		long lo, hi;
+		size_t off;
+		int is_int;
+	} nums[] = {
+		{"timeout_ms", 1, 600000, offsetof(md_http_config, timeout_ms), 0},
+		{"connect_timeout_ms", 1, 600000, offsetof(md_http_config, connect_timeout_ms), 0},
+		{"concurrency", 1, 256, offsetof(md_http_config, concurrency), 1},
+		{"per_host", 1, 64, offsetof(md_http_config, per_host), 1},
+		{"retries", 0, 10, offsetof(md_http_config, retries), 1},
+		{"retry_delay_ms", 0, 60000, offsetof(md_http_config, retry_delay_ms), 0},
+		{"cache_ttl_s", 0, 315360000, offsetof(md_http_config, cache_ttl_s), 0},
+		{"cache_dead_ttl_s", 0, 315360000, offsetof(md_http_config, cache_dead_ttl_s), 0},
+	};
+	for (size_t i = 0; i < ext->n_entries; i++) {
+		const md_entry *e = &ext->entries[i];
+		const md_value *v = e->value;
+		size_t k = 0;
+		for (; k < sizeof(nums) / sizeof(nums[0]); k++)
+			if (strlen(nums[k].key) == e->key_len && memcmp(nums[k].key, e->key, e->key_len) == 0)
+				break;
+		if (k < sizeof(nums) / sizeof(nums[0])) {
+			long n;
+			if (ext_int(s, c, path, nums[k].key, v, nums[k].lo, nums[k].hi, &n) == 0) {
+				if (nums[k].is_int)
+					*(int *)((char *)x + nums[k].off) = (int)n;
+				else
+					*(long *)((char *)x + nums[k].off) = n;
+			}
+			continue;
+		}
+		if (e->key_len == 5 && memcmp(e->key, "cache", 5) == 0 && v->kind == MD_V_STRING &&
+		    v->str_len < sizeof(x->cache)) {
+			copy_string(x->cache, sizeof(x->cache), v);
+		} else if (e->key_len == 7 && memcmp(e->key, "exclude", 7) == 0 && v->kind == MD_V_ARRAY) {
+			for (size_t j = 0; j < v->n_items; j++) {
+				const md_value *p = v->items[j];
+				regex_t re;
+				int bad = p->kind != MD_V_STRING || p->str_len >= sizeof(x->exclude[0]) ||
+				          x->n_exclude >= MD_HTTP_MAX_EXCLUDE;
+				if (!bad && (bad = regcomp(&re, p->str, REG_EXTENDED | REG_NOSUB) != 0) == 0)
+					regfree(&re);
+				if (bad) {
+					d.start = p->start;
+					d.message = "an exclude pattern is a regular expression (POSIX extended), "
+					            "e.g. \"^https://localhost\"";
+					add_problem(s, path, c->text, c->len, &d);
+					continue;
+				}
+				copy_string(x->exclude[x->n_exclude++], sizeof(x->exclude[0]), p);
+			}
+		} else if (e->key_len == 6 && memcmp(e->key, "accept", 6) == 0 && v->kind == MD_V_ARRAY) {
+			x->n_accept = 0;
+			for (size_t j = 0; j < v->n_items && x->n_accept < MD_HTTP_MAX_ACCEPT; j++) {
+				long n;
+				if (ext_int(s, c, path, "accept", v->items[j], 100, 599, &n) == 0)
+					x->accept[x->n_accept++] = (int)n;
+			}
+		} else if (e->key_len == 7 && memcmp(e->key, "headers", 7) == 0 && v->kind == MD_V_MAP) {
+			for (size_t j = 0; j < v->n_entries; j++) {
+				const md_entry *he = &v->entries[j];
+				if (he->value->kind != MD_V_MAP || he->key_len >= sizeof(x->headers[0].host)) {
+					d.start = he->value->start;
+					d.message = "headers maps a host to its headers, e.g. "
+					            "\"example.com\": { Referer: \"https://example.com/\" }";
+					add_problem(s, path, c->text, c->len, &d);
+					continue;
+				}
+				for (size_t k2 = 0; k2 < he->value->n_entries; k2++) {
+					const md_entry *h = &he->value->entries[k2];
+					if (h->value->kind != MD_V_STRING || h->key_len >= sizeof(x->headers[0].name) ||
+					    h->value->str_len >= sizeof(x->headers[0].value) ||
+					    x->n_headers >= MD_HTTP_MAX_HEADERS ||
+					    memchr(h->value->str, '\n', h->value->str_len) ||
+					    memchr(h->value->str, '\r', h->value->str_len)) {
+						d.start = h->value->start;
+						d.message = "a header's value is one line of text";
+						add_problem(s, path, c->text, c->len, &d);
+						continue;
+					}
+					memcpy(x->headers[x->n_headers].host, he->key, he->key_len);
+					x->headers[x->n_headers].host[he->key_len] = '\0';
+					memcpy(x->headers[x->n_headers].name, h->key, h->key_len);
+					x->headers[x->n_headers].name[h->key_len] = '\0';
+					copy_string(x->headers[x->n_headers++].value, sizeof(x->headers[0].value),
+					            h->value);
+				}
+			}
+		} else {
+			d.start = e->key_start;
+			d.message = "unknown or malformed external setting (timeout_ms, connect_timeout_ms, "
+			            "concurrency, per_host, retries, retry_delay_ms, cache_ttl_s, "
+			            "cache_dead_ttl_s, cache, exclude, accept, headers)";
+			add_problem(s, path, c->text, c->len, &d);
+		}
+	}
+}
+
 /* .mdpost.yaml: preset, schema, anchors, rules, ignore. */
 static void read_mdpost_config(mdpost_site *s, const char *path, char *schema_path,
                                size_t schema_cap)
@@ -316,6 +447,8 @@ static void read_mdpost_config(mdpost_site *s, const char *path, char *schema_pa
 			if (v->items[i]->kind == MD_V_STRING && v->items[i]->str_len < 256)
 				copy_string(s->ignore[s->n_ignore++], 256, v->items[i]);
 	}
+	if ((v = path_get(root, "external")))
+		read_external(s, &c, path, v);
 	config_free(&c);
 }
 
@@ -370,6 +503,7 @@ int mdpost_site_open(mdpost_site **out_site, mdpost_result *out, const char *pat
 		return md_result_error(out, MDPOST_ENOMEM, "out of memory");
 	snprintf(s->preset, sizeof(s->preset), "none");
 	s->anchors = MD_ANCHOR_GITHUB;
+	md_http_config_default(&s->external);
 	memcpy(buf, path ? path : "", path_len);
 	buf[path_len] = '\0';
 	char schema_path[4096] = "";

@@ -28,6 +28,16 @@ end, {
   desc = 'mdpost: preview the post: split, browser, close (no argument: toggle)',
 })
 
+cmd('PostLinkCheck', function(a)
+  require('mdpost.external').command(a)
+end, {
+  nargs = '?',
+  complete = function()
+    return { 'stop' }
+  end,
+  desc = 'mdpost: check the external URLs of this post in the background (stop: cancel)',
+})
+
 vim.keymap.set('n', '<Plug>(mdpost-check)', '<Cmd>FrontMatterCheck<CR>', { desc = 'mdpost: check this post' })
 
 local group = vim.api.nvim_create_augroup('mdpost', { clear = true })

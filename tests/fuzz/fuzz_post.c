@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mdpost.h"
+#include "internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -40,5 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mdpost_result_free(&warm);
 		mdpost_doc_free(doc);
 	}
+	/* The external URLs --external and :PostLinkCheck fetch. */
+	md_ext_urls urls;
+	if (size <= MD_MAX_INPUT && md_external_urls(&urls, src, size, NULL) == 0)
+		md_ext_urls_free(&urls);
 	return 0;
 }
