@@ -46,7 +46,7 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(WARN)
 DEP_CFLAGS = $(YAML_CFLAGS) $(CMARK_CFLAGS) $(MSGPACK_CFLAGS) $(CURL_CFLAGS) $(TS_CFLAGS)
 LIBS = $(YAML_LIBS) $(CMARK_LIBS) $(MSGPACK_LIBS) $(CURL_LIBS) -lpthread -lm
 
-CORE := util frontmatter yaml toml json schema dates markdown anchors links index render pack api site
+CORE := util frontmatter yaml toml json schema dates markdown anchors links index render pack api site vimcall
 CORE_OBJS = $(CORE:%=$(BUILD)/obj/%.o)
 GRAMMAR_OBJS = $(BUILD)/obj/ts-markdown-parser.o $(BUILD)/obj/ts-markdown-scanner.o \
                $(BUILD)/obj/ts-inline-parser.o $(BUILD)/obj/ts-inline-scanner.o \
@@ -112,9 +112,11 @@ $(BUILD)/obj/%.o: csrc/%.c $(wildcard csrc/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) $(DEP_CFLAGS) -c $< -o $@
 
+# -z nodelete: Vim's libcall() dlcloses the library after every call; the
+# sites cached for it and their index threads must stay mapped.
 $(BUILD)/libmdpost.so: $(ALL_OBJS)
 	$(CC) -shared -o $@ $(ALL_OBJS) $(TS_LIBS) $(LIBS) $(EXTRA_LDFLAGS) \
-	  -Wl,--exclude-libs,ALL -Wl,-z,defs -Wl,-soname,libmdpost.so
+	  -Wl,--exclude-libs,ALL -Wl,-z,defs -Wl,-soname,libmdpost.so -Wl,-z,nodelete
 
 $(BUILD)/mdpost: $(BUILD)/obj/cli.o $(ALL_OBJS)
 	$(CC) -o $@ $(BUILD)/obj/cli.o $(ALL_OBJS) $(TS_LIBS) $(LIBS) $(EXTRA_LDFLAGS)
