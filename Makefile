@@ -55,7 +55,7 @@ ALL_OBJS = $(CORE_OBJS) $(BUILD)/obj/presets.o $(GRAMMAR_OBJS)
 PRESETS := $(sort $(wildcard csrc/presets/*.yaml))
 C_TESTS := $(patsubst tests/c/%.c,%,$(wildcard tests/c/test_*.c))
 
-.PHONY: all check-deps deps test test-c test-cli test-nvim test-nvim-current \
+.PHONY: all check-deps deps test test-c test-cli test-nvim test-nvim-current test-vim \
         nvim-current asan demo clean bench fuzz fuzz-build leakcheck ensure-deps
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
@@ -129,7 +129,7 @@ $(BUILD)/tests/%: tests/c/%.c tests/c/harness.h $(wildcard tests/c/*_cases.h) te
 # ---- tests ----------------------------------------------------------------
 # Like `make demo`, `make test` first installs what a fresh machine lacks.
 test: ensure-deps
-	@$(MAKE) --no-print-directory test-c test-cli test-nvim test-nvim-current
+	@$(MAKE) --no-print-directory test-c test-cli test-nvim test-nvim-current test-vim
 
 ensure-deps:
 	@bash .ci/deps --if-missing
@@ -145,6 +145,11 @@ test-cli: all
 
 test-nvim: all
 	@NVIM="$(NVIM)" bash tests/nvim/run.sh
+
+# Vim 9 without Lua (Debian's vim): the same library through libcall().
+VIM_BIN ?= vim
+test-vim: all
+	@VIM_BIN="$(VIM_BIN)" NVIM="$(NVIM)" bash tests/vim/run.sh
 
 NVIM_SUITES ?= trixie unstable
 nvim-current:
