@@ -212,6 +212,10 @@ $(BUILD)/bench-frontmatter: bench/frontmatter.c $(ALL_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(DEP_CFLAGS) -Icsrc -o $@ $< $(ALL_OBJS) $(TS_LIBS) $(LIBS)
 
+$(BUILD)/bench-editor: bench/editor.c $(ALL_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(DEP_CFLAGS) -Icsrc -o $@ $< $(ALL_OBJS) $(TS_LIBS) $(LIBS)
+
 $(BUILD)/bench-pathological: bench/pathological.c tests/pathological.h $(ALL_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(DEP_CFLAGS) -Icsrc -o $@ $< $(ALL_OBJS) $(TS_LIBS) $(LIBS)
@@ -220,7 +224,10 @@ $(BENCH_SITE)/defects.json:
 	python3 $(SHARED)/bench/gen_site.py --posts 200 --out $(BENCH_SITE) --seed 7 --force >/dev/null
 
 BENCH_POSTS ?= 2000
-bench: all $(BUILD)/bench-frontmatter $(BUILD)/bench-pathological $(BENCH_SITE)/defects.json
+bench: all $(BUILD)/bench-frontmatter $(BUILD)/bench-pathological $(BUILD)/bench-editor $(BENCH_SITE)/defects.json
+	@$(BUILD)/bench-editor examples/site/content/posts/paris-ai-summit/index.md \
+	  $$(ls -S $$(find $(BENCH_SITE)/content -name '*.md' -size -11k -size +9k) | head -n 1) \
+	  $$(ls -S $$(find $(BENCH_SITE)/content -name '*.md') | head -n 1)
 	@$(BUILD)/bench-frontmatter examples/site/content/posts/paris-ai-summit/index.md
 	@$(BUILD)/bench-frontmatter $$(find $(BENCH_SITE)/content -name '*.md' | sort)
 	@FULL=1 ROUNDS=20 $(BUILD)/bench-frontmatter $$(ls -S $$(find $(BENCH_SITE)/content -name '*.md') | head -n 1)

@@ -9,7 +9,7 @@ set cpo&vim
 
 " Must equal MDPOST_ABI_VERSION in csrc/mdpost.h, and the protocol of
 " csrc/vimcall.c.
-let s:ABI = 4
+let s:ABI = 5
 let s:PROTOCOL = 1
 
 let s:plugin_root = expand('<sfile>:p:h:h')

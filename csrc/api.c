@@ -15,8 +15,7 @@
 
 #define MDPOST_VERSION_STRING "0.1.0"
 
-int md_render_html(md_buf *out, const char *src, size_t len, int unsafe_html,
-                   int sourcepos);
+
 
 int mdpost_abi_version(void) { return MDPOST_ABI_VERSION; }
 
@@ -256,7 +255,7 @@ static void place_post(post *p, const mdpost_site *site, const md_options *o)
 
 static int post_analyze(post *p, const mdpost_site *site, const mdpost_index *index,
                         int links, struct msgpack_packer *list, const md_options *o,
-                        const char *src, size_t len)
+                        const char *src, size_t len, md_doc_cache *cache)
 {
 	memset(p, 0, sizeof(*p));
 	if (md_lines_init(&p->lines, src, len))
@@ -288,7 +287,8 @@ static int post_analyze(post *p, const mdpost_site *site, const mdpost_index *in
 		md_anchor_style style = site ? site->anchors : MD_ANCHOR_GITHUB;
 		if (o->anchors[0])
 			md_anchor_style_parse(o->anchors, &style);
-		rc = md_doc_parse(&p->doc, src, len, p->fm.body_start, style, site && site->unsafe_html);
+		rc = md_doc_parse_cached(&p->doc, cache, src, len, p->fm.body_start, style,
+		                         site && site->unsafe_html, 0);
 		if (rc)
 			return rc;
 		p->have_doc = 1;
@@ -330,15 +330,16 @@ static void post_free(post *p)
 		md_doc_free(&p->doc);
 }
 
-int mdpost_check(mdpost_result *out, const mdpost_site *site, const mdpost_index *index,
-                 const char *src, size_t len, const char *opts, size_t opts_len)
+static int check_with(mdpost_result *out, const mdpost_site *site, const mdpost_index *index,
+                      const char *src, size_t len, const char *opts, size_t opts_len,
+                      md_doc_cache *cache)
 {
 	md_options o;
 	int rc = begin(out, src, len, opts, opts_len, &o);
 	if (rc)
 		return rc;
 	post p;
-	if ((rc = post_analyze(&p, site, index, 1, NULL, &o, src ? src : "", len))) {
+	if ((rc = post_analyze(&p, site, index, 1, NULL, &o, src ? src : "", len, cache))) {
 		post_free(&p);
 		return failed(out, rc);
 	}
@@ -353,6 +354,47 @@ int mdpost_check(mdpost_result *out, const mdpost_site *site, const mdpost_index
 	md_pack_diags(&pk, &p.lines, &p.diags);
 	post_free(&p);
 	return md_buf_to_result(&b, out);
+}
+
+int mdpost_check(mdpost_result *out, const mdpost_site *site, const mdpost_index *index,
+                 const char *src, size_t len, const char *opts, size_t opts_len)
+{
+	return check_with(out, site, index, src, len, opts, opts_len, NULL);
+}
+
+struct mdpost_doc {
+	md_doc_cache *cache;
+};
+
+int mdpost_doc_new(mdpost_doc **doc, mdpost_result *err)
+{
+	if (!doc)
+		return MDPOST_EINVAL;
+	*doc = calloc(1, sizeof(**doc));
+	if (*doc && !((*doc)->cache = md_doc_cache_new())) {
+		free(*doc);
+		*doc = NULL;
+	}
+	if (!*doc)
+		return err ? md_result_error(err, MDPOST_ENOMEM, "out of memory") : MDPOST_ENOMEM;
+	return MDPOST_OK;
+}
+
+void mdpost_doc_free(mdpost_doc *doc)
+{
+	if (!doc)
+		return;
+	md_doc_cache_free(doc->cache);
+	free(doc);
+}
+
+int mdpost_doc_check(mdpost_result *out, mdpost_doc *doc, const mdpost_site *site,
+                     const mdpost_index *index, const char *src, size_t len,
+                     const char *opts, size_t opts_len)
+{
+	if (!doc)
+		return check_with(out, site, index, src, len, opts, opts_len, NULL);
+	return check_with(out, site, index, src, len, opts, opts_len, doc->cache);
 }
 
 static int is_date_key(const char *k, size_t n)
@@ -464,7 +506,7 @@ int mdpost_frontmatter(mdpost_result *out, const mdpost_site *site, const char *
 	if (rc)
 		return rc;
 	post p;
-	if ((rc = post_analyze(&p, site, NULL, 0, NULL, &o, src ? src : "", len))) {
+	if ((rc = post_analyze(&p, site, NULL, 0, NULL, &o, src ? src : "", len, NULL))) {
 		post_free(&p);
 		return failed(out, rc);
 	}
@@ -492,7 +534,7 @@ int mdpost_links(mdpost_result *out, const mdpost_site *site, const mdpost_index
 	msgpack_packer pk;
 	msgpack_packer_init(&pk, &b, md_pack_buf_write);
 	post p;
-	if ((rc = post_analyze(&p, site, index, 1, &pk, &o, src ? src : "", len))) {
+	if ((rc = post_analyze(&p, site, index, 1, &pk, &o, src ? src : "", len, NULL))) {
 		post_free(&p);
 		md_buf_free(&b);
 		return failed(out, rc);
@@ -548,8 +590,8 @@ int mdpost_headings(mdpost_result *out, const mdpost_site *site, const char *src
 	return md_buf_to_result(&b, out);
 }
 
-int mdpost_folds(mdpost_result *out, const mdpost_site *site, const char *src,
-                 size_t len, const char *opts, size_t opts_len)
+static int folds_with(mdpost_result *out, const char *src, size_t len, const char *opts,
+                      size_t opts_len, md_doc_cache *cache)
 {
 	md_options o;
 	int rc = begin(out, src, len, opts, opts_len, &o);
@@ -562,8 +604,18 @@ int mdpost_folds(mdpost_result *out, const mdpost_site *site, const char *src,
 	size_t body = fm.body_start;
 	md_headings h = {0};
 	md_lines lines = {0};
-	if (!rc)
+	md_doc parsed;
+	if (!rc && cache) {
+		/* The kept tree, re-parsed where the text changed. */
+		rc = md_doc_parse_cached(&parsed, cache, src, len, body, MD_ANCHOR_GITHUB, 0, 1);
+		if (!rc) {
+			h = parsed.headings;
+			memset(&parsed.headings, 0, sizeof(parsed.headings));
+			md_doc_free(&parsed);
+		}
+	} else if (!rc) {
 		rc = md_headings_collect(&h, src, len, body, "github");
+	}
 	if (!rc && md_lines_init(&lines, src, len))
 		rc = MDPOST_ENOMEM;
 	if (rc) {
@@ -619,6 +671,18 @@ int mdpost_folds(mdpost_result *out, const mdpost_site *site, const char *src,
 	return md_buf_to_result(&b, out);
 }
 
+int mdpost_folds(mdpost_result *out, const mdpost_site *site, const char *src,
+                 size_t len, const char *opts, size_t opts_len)
+{
+	return folds_with(out, src, len, opts, opts_len, NULL);
+}
+
+int mdpost_doc_folds(mdpost_result *out, mdpost_doc *doc, const char *src, size_t len,
+                     const char *opts, size_t opts_len)
+{
+	return folds_with(out, src, len, opts, opts_len, doc ? doc->cache : NULL);
+}
+
 int mdpost_render(mdpost_result *out, const mdpost_site *site,
                   const mdpost_index *index, const char *src,
                   size_t len, const char *opts, size_t opts_len)
@@ -627,12 +691,43 @@ int mdpost_render(mdpost_result *out, const mdpost_site *site,
 	int rc = begin(out, src, len, opts, opts_len, &o);
 	if (rc)
 		return rc;
-	size_t body;
-	if ((rc = body_offset(src ? src : "", len, &body)))
+	src = src ? src : "";
+	/* The front matter only: the card and the page's URL need it. */
+	post p;
+	memset(&p, 0, sizeof(p));
+	if ((rc = md_frontmatter_parse(&p.fm, src, len, &p.diags))) {
+		post_free(&p);
 		return failed(out, rc);
-	int unsafe_html = o.unsafe_set ? o.unsafe_html : site && site->unsafe_html;
+	}
+	place_post(&p, site, &o);
+	md_render_in in = {0};
+	in.src = src;
+	in.len = len;
+	in.body_start = p.fm.body_start;
+	for (size_t i = 0; i < in.body_start; i++)
+		in.body_line += src[i] == '\n';
+	in.site = site;
+	in.index = index;
+	in.fm = p.fm.root;
+	in.post_path = o.path[0] ? o.path : NULL;
+	in.page_path = p.page_path;
+	if (p.page_path) {
+		const char *base = strrchr(p.page_path, '/');
+		base = base ? base + 1 : p.page_path;
+		in.bundle = strncmp(base, "index.", 6) == 0 || strncmp(base, "_index.", 7) == 0;
+	}
+	in.anchors = site ? site->anchors : MD_ANCHOR_GITHUB;
+	if (o.anchors[0])
+		md_anchor_style_parse(o.anchors, &in.anchors);
+	in.unsafe_html = o.unsafe_set ? o.unsafe_html : site && site->unsafe_html;
+	in.sourcepos = o.sourcepos;
+	in.standalone = o.standalone;
+	in.asset_base = o.asset_base[0] ? o.asset_base : NULL;
+	in.css = o.css;
+	in.css_len = o.css_len;
 	md_buf b = {0};
-	rc = md_render_html(&b, (src ? src : "") + body, len - body, unsafe_html, 0);
+	rc = md_render_post(&b, &in);
+	post_free(&p);
 	if (rc) {
 		md_buf_free(&b);
 		return failed(out, rc);

@@ -1014,8 +1014,10 @@ static int cmd_render(int argc, char **argv)
 		return 2;
 	mdpost_result res = {0};
 	mdpost_site *site = open_site(file);
-	/* ref/relref shortcodes render as the URL of their page. */
-	mdpost_index *index = site ? index_of(site) : NULL;
+	/* ref/relref shortcodes render as the URL of their page: the index
+	 * is built only for a post that has some. */
+	int refs = memmem(text, len, "{{", 2) && memmem(text, len, "ref", 3);
+	mdpost_index *index = site && refs ? index_of(site) : NULL;
 	md_buf opts = {0};
 	msgpack_packer pk;
 	msgpack_packer_init(&pk, &opts, md_pack_buf_write);

@@ -30,6 +30,7 @@ struct mdpost_index {
 	md_strset dirs;       /* URL paths that list something (sections, taxonomies) */
 	int render_hook;      /* the site rewrites links (render-link.html) */
 	pthread_mutex_t ids_lock; /* pages' ids are filled in on demand */
+	md_strset nearest;    /* broken URL -> its "did you mean" page (under ids_lock) */
 	pthread_t thread;
 	int started;
 	atomic_int done;
@@ -595,6 +596,7 @@ void mdpost_index_free(mdpost_index *x)
 	md_strset_free(&x->by_base);
 	md_strset_free(&x->files);
 	md_strset_free(&x->dirs);
+	md_strset_free(&x->nearest);
 	pthread_mutex_destroy(&x->ids_lock);
 	free(x);
 }
@@ -623,13 +625,7 @@ const md_strset *md_index_ids(const mdpost_index *cx, const md_page *cp)
 		md_diags d = {0};
 		md_frontmatter_parse(&fm, text, len, &d);
 		md_diags_free(&d);
-		md_headings h;
-		if (md_headings_collect(&h, text, len, fm.body_start,
-		                        md_anchor_style_name(x->site->anchors)) == 0) {
-			for (size_t i = 0; i < h.n; i++)
-				md_strset_put(&ids, h.v[i].id, strlen(h.v[i].id), NULL);
-			md_headings_free(&h);
-		}
+		md_heading_ids(&ids, text, len, fm.body_start, x->site->anchors);
 		md_frontmatter_free(&fm);
 		free(text);
 	}
@@ -703,14 +699,29 @@ const md_page *md_index_path(const mdpost_index *x, const char *path, size_t n, 
 int md_index_render_hook(const mdpost_index *x) { return x->render_hook; }
 
 /* The page whose URL is nearest to `url`, for "did you mean". */
-const md_page *md_index_nearest(const mdpost_index *x, const char *url, size_t n)
+/* A page no URL is nearest to (md_strset values cannot be NULL-and-found). */
+static const md_page no_page;
+
+const md_page *md_index_nearest(const mdpost_index *cx, const char *url, size_t n)
 {
-	const md_page *best = NULL;
+	/* Remembered: the editor asks again on every pause while a link is
+	 * broken, and the search compares with every page. */
+	mdpost_index *x = (mdpost_index *)cx;
+	int found;
+	pthread_mutex_lock(&x->ids_lock);
+	const md_page *best = md_strset_get(&x->nearest, url, n, &found);
+	pthread_mutex_unlock(&x->ids_lock);
+	if (found)
+		return best == &no_page ? NULL : best;
 	size_t best_d = 4;
 	for (size_t i = 0; i < x->n_pages; i++) {
 		size_t d = md_edit_distance(x->pages[i]->url, strlen(x->pages[i]->url), url, n);
 		if (d < best_d)
 			best_d = d, best = x->pages[i];
 	}
+	pthread_mutex_lock(&x->ids_lock);
+	if (x->nearest.n < 100000)  /* bounded: a site of typos stays small */
+		md_strset_put(&x->nearest, url, n, (void *)(best ? best : &no_page));
+	pthread_mutex_unlock(&x->ids_lock);
 	return best;
 }

@@ -261,6 +261,18 @@ typedef struct md_doc {
 
 int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
                  md_anchor_style style, int raw_html);
+
+/* A post kept between checks (behind mdpost_doc): its last body and block
+ * tree, re-parsed incrementally, and the links of each inline range keyed
+ * by the range's text. One thread at a time. */
+typedef struct md_doc_cache md_doc_cache;
+md_doc_cache *md_doc_cache_new(void);
+void md_doc_cache_free(md_doc_cache *c);
+/* md_doc_parse, reusing and updating `cache` (NULL: a cold parse);
+ * `headings_only` leaves the links out (folds). */
+int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t len,
+                        size_t body_start, md_anchor_style style, int raw_html,
+                        int headings_only);
 void md_doc_free(md_doc *d);
 
 
@@ -349,6 +361,34 @@ int md_index_file(const mdpost_index *x, const char *url, size_t n);
 int md_index_dir(const mdpost_index *x, const char *url, size_t n);
 const md_page *md_index_path(const mdpost_index *x, const char *path, size_t n, int *ambiguous);
 const md_page *md_index_nearest(const mdpost_index *x, const char *url, size_t n);
+/* ---- render (render.c) ------------------------------------------------ */
+typedef struct md_render_in {
+	const char *src;            /* the whole post */
+	size_t len, body_start;
+	size_t body_line;           /* 0-based line of the body's first byte */
+	const mdpost_site *site;    /* may be NULL */
+	const mdpost_index *index;  /* may be NULL: ref/relref stay as written */
+	const md_value *fm;         /* the front matter, or NULL */
+	const char *post_path;      /* the post's file (opts.path), or NULL */
+	const char *page_path;      /* its path in the content dir, or NULL */
+	int bundle;                 /* it is a page bundle's index.md/_index.md */
+	md_anchor_style anchors;
+	int unsafe_html, sourcepos, standalone;
+	const char *asset_base;     /* NULL: URLs as written */
+	const char *css;            /* NULL: the built-in stylesheet */
+	size_t css_len;
+} md_render_in;
+
+int md_render_post(md_buf *out, const md_render_in *in);
+
+/* Adds the ids of the body's headings to `ids` (cmark-gfm's parse, the
+ * anchors.c rules): how the index learns the ids of other pages. */
+int md_heading_ids(md_strset *ids, const char *src, size_t len, size_t body_start,
+                   md_anchor_style style);
+
+/* The page a ref/relref shortcode's path names (links.c); NULL if none. */
+const md_page *md_ref_lookup(const mdpost_index *idx, const char *page_path,
+                             const char *path, size_t n, int *ambiguous);
 int md_index_render_hook(const mdpost_index *x);
 
 /* ---- link checks (links.c) ------------------------------------------------ */

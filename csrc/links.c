@@ -304,6 +304,42 @@ static void check_url(lctx *c, const md_link *l, verdict *v)
 	md_buf_free(&path);
 }
 
+/* The page a ref/relref path names, as Hugo looks it up: lower-cased,
+ * from the content root when it starts with /, else relative to the
+ * post's directory first, then to the content root. */
+const md_page *md_ref_lookup(const mdpost_index *idx, const char *page_path,
+                             const char *t, size_t pl, int *ambiguous)
+{
+	char path[4096];
+	size_t k = 0;
+	*ambiguous = 0;
+	for (size_t i = 0; i < pl && k < sizeof(path) - 1; i++)
+		path[k++] = (t[i] >= 'A' && t[i] <= 'Z') ? t[i] + 32 : t[i];
+	path[k] = '\0';
+	while (k > 1 && path[k - 1] == '/')
+		path[--k] = '\0';
+	const md_page *page = NULL;
+	if (path[0] == '/')
+		return md_index_path(idx, path + 1, strlen(path + 1), ambiguous);
+	if (page_path) {
+		char dir[4096];
+		snprintf(dir, sizeof(dir), "/%s", page_path);
+		char *slash = strrchr(dir, '/');
+		*(slash + 1) = '\0';
+		md_buf r = {0};
+		resolve_url(&r, dir, path, strlen(path));
+		if (r.data && r.len > 1)
+			page = md_index_path(idx, r.data + 1, r.len - 1, ambiguous);
+		md_buf_free(&r);
+	}
+	const char *p = path;
+	while (strncmp(p, "./", 2) == 0)
+		p += 2;
+	if (!page)
+		page = md_index_path(idx, p, strlen(p), ambiguous);
+	return page;
+}
+
 static void check_ref(lctx *c, const md_link *l, verdict *v)
 {
 	const char *t = l->target;
@@ -323,36 +359,8 @@ static void check_ref(lctx *c, const md_link *l, verdict *v)
 		v->status = "unchecked";
 		return;
 	}
-	char path[4096];
-	size_t k = 0;
-	for (size_t i = 0; i < pl && k < sizeof(path) - 1; i++)
-		path[k++] = (t[i] >= 'A' && t[i] <= 'Z') ? t[i] + 32 : t[i];
-	path[k] = '\0';
-	while (k > 1 && path[k - 1] == '/')
-		path[--k] = '\0';
-	const md_page *page = NULL;
 	int amb = 0;
-	if (path[0] == '/') {
-		page = md_index_path(c->idx, path + 1, strlen(path + 1), &amb);
-	} else {
-		/* Relative to this post's directory first, then to content/. */
-		if (c->page_path) {
-			char dir[4096];
-			snprintf(dir, sizeof(dir), "/%s", c->page_path);
-			char *slash = strrchr(dir, '/');
-			*(slash + 1) = '\0';
-			md_buf r = {0};
-			resolve_url(&r, dir, path, strlen(path));
-			if (r.data && r.len > 1)
-				page = md_index_path(c->idx, r.data + 1, r.len - 1, &amb);
-			md_buf_free(&r);
-		}
-		const char *p = path;
-		while (strncmp(p, "./", 2) == 0)
-			p += 2;
-		if (!page)
-			page = md_index_path(c->idx, p, strlen(p), &amb);
-	}
+	const md_page *page = md_ref_lookup(c->idx, c->page_path, t, pl, &amb);
 	if (amb)
 		broken(v, "link-ref", l->start, l->start + pl,
 		       "%s \"%.*s\" is ambiguous: several pages have that name — give its path, e.g. /posts/%.*s",

@@ -664,15 +664,259 @@ static void visit_blocks(lwalk *w, TSNode n, ranges *r)
 	free(kids);
 }
 
+/* ---- a post kept between checks ---------------------------------------- */
+
+/* The links one inline range yields, offsets relative to the range. */
+typedef struct inline_links {
+	md_link *v;
+	size_t n;
+} inline_links;
+
+struct md_doc_cache {
+	TSParser *block, *inl;
+	TSTree *tree;          /* the last body's block tree */
+	char *body;            /* the last body */
+	size_t body_len;
+	int raw_html;          /* what the inline entries were made with */
+	md_strset used, kept;  /* range text -> inline_links*: this check's, the last one's */
+};
+
+static void inline_links_free(inline_links *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->n; i++) {
+		free(e->v[i].target);
+		free(e->v[i].label);
+	}
+	free(e->v);
+	free(e);
+}
+
+static void strset_free_values(md_strset *s)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->slots[i].key)
+			inline_links_free(s->slots[i].value);
+	md_strset_free(s);
+}
+
+md_doc_cache *md_doc_cache_new(void)
+{
+	return calloc(1, sizeof(md_doc_cache));
+}
+
+void md_doc_cache_free(md_doc_cache *c)
+{
+	if (!c)
+		return;
+	if (c->block)
+		ts_parser_delete(c->block);
+	if (c->inl)
+		ts_parser_delete(c->inl);
+	if (c->tree)
+		ts_tree_delete(c->tree);
+	free(c->body);
+	strset_free_values(&c->used);
+	strset_free_values(&c->kept);
+	free(c);
+}
+
+/* Row and byte column of `off` in `s`. */
+static TSPoint point_at(const char *s, size_t off)
+{
+	TSPoint p = {0, 0};
+	const char *line = s, *end = s + off, *nl;
+	while ((nl = memchr(line, '\n', (size_t)(end - line)))) {
+		p.row++;
+		line = nl + 1;
+	}
+	p.column = (uint32_t)(end - line);
+	return p;
+}
+
+/*
+ * Tells the kept tree what changed since the last body: one edit spanning
+ * everything between the common prefix and the common suffix (the editor
+ * may have made many changes between two checks; tree-sitter re-parses
+ * only what the span touches). Returns the tree to re-parse from, or NULL.
+ */
+static TSTree *edit_kept_tree(md_doc_cache *c, const char *body, size_t n)
+{
+	if (!c || !c->tree)
+		return NULL;
+	const char *old = c->body;
+	size_t on = c->body_len, min = on < n ? on : n;
+	size_t pre = 0;
+	while (pre < min && old[pre] == body[pre])
+		pre++;
+	size_t suf = 0;
+	while (suf < min - pre && old[on - 1 - suf] == body[n - 1 - suf])
+		suf++;
+	if (pre == on && pre == n)
+		return c->tree;  /* unchanged */
+	TSInputEdit e;
+	e.start_byte = (uint32_t)pre;
+	e.old_end_byte = (uint32_t)(on - suf);
+	e.new_end_byte = (uint32_t)(n - suf);
+	e.start_point = point_at(body, pre);
+	e.old_end_point = point_at(old, on - suf);
+	e.new_end_point = point_at(body, n - suf);
+	ts_tree_edit(c->tree, &e);
+	return c->tree;
+}
+
+/* Keeps the body and its tree for the next check. */
+static void keep_tree(md_doc_cache *c, TSTree *tree, const char *body, size_t n)
+{
+	if (c->tree && c->tree != tree)
+		ts_tree_delete(c->tree);
+	c->tree = tree;
+	if (!c->body || c->body_len != n || memcmp(c->body, body, n) != 0) {
+		char *copy = malloc(n + 1);
+		if (!copy) {
+			/* Without the text the tree cannot be edited: start over. */
+			ts_tree_delete(c->tree);
+			c->tree = NULL;
+			return;
+		}
+		memcpy(copy, body, n);
+		free(c->body);
+		c->body = copy;
+		c->body_len = n;
+	}
+}
+
+/* A cached link, its strings as they are (already decoded). */
+static int push_link_copy(md_doc *d, const md_link *l, size_t base)
+{
+	size_t before = d->n_links;
+	if (push_link(d, l->kind, base + l->start, base + l->end, "", 0, NULL, 0, l->image))
+		return -1;
+	if (d->n_links == before)
+		return 0;  /* past the limit */
+	md_link *x = &d->links[before];
+	char *t = malloc(l->target_len + 1);
+	char *lab = l->label ? strdup(l->label) : NULL;
+	if (!t || (l->label && !lab)) {
+		free(t);
+		free(lab);
+		return -1;
+	}
+	memcpy(t, l->target, l->target_len + 1);
+	free(x->target);
+	x->target = t;
+	x->target_len = l->target_len;
+	x->label = lab;
+	return 0;
+}
+
+/* The links of one inline range: from the cache, or parsed (and cached). */
+static void inline_range(lwalk *w, TSParser *inl, md_doc_cache *c, const char *text,
+                         uint32_t n)
+{
+	md_doc *d = w->d;
+	if (c) {
+		int found;
+		inline_links *e = md_strset_get(&c->used, text, n, &found);
+		if (!found) {
+			e = md_strset_get(&c->kept, text, n, &found);
+			if (found) {
+				/* Moved to this check's set; the old slot lets go. */
+				if (md_strset_put(&c->used, text, n, e) ||
+				    md_strset_put(&c->kept, text, n, NULL)) {
+					w->oom = 1;
+					return;
+				}
+			}
+		}
+		if (found && e) {
+			for (size_t i = 0; i < e->n && !w->oom; i++)
+				if (push_link_copy(d, &e->v[i], w->base))
+					w->oom = 1;
+			return;
+		}
+	}
+	TSTree *itree = ts_parser_parse_string(inl, NULL, text, n);
+	if (!itree) {
+		w->oom = 1;
+		return;
+	}
+	size_t first = d->n_links;
+	visit_inline(w, ts_tree_root_node(itree));
+	ts_tree_delete(itree);
+	if (!c || w->oom)
+		return;
+	inline_links *e = calloc(1, sizeof(*e));
+	size_t k = d->n_links - first;
+	if (!e || (k && !(e->v = calloc(k, sizeof(*e->v))))) {
+		free(e);
+		w->oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < k; i++) {
+		const md_link *l = &d->links[first + i];
+		md_link *x = &e->v[e->n];
+		*x = *l;
+		x->start -= w->base;
+		x->end -= w->base;
+		x->target = malloc(l->target_len + 1);
+		x->label = l->label ? strdup(l->label) : NULL;
+		if (!x->target || (l->label && !x->label)) {
+			free(x->target);
+			free(x->label);
+			w->oom = 1;
+			break;
+		}
+		memcpy(x->target, l->target, l->target_len + 1);
+		e->n++;
+	}
+	if (w->oom || md_strset_put(&c->used, text, n, e)) {
+		inline_links_free(e);
+		w->oom = 1;
+	}
+}
+
 int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
                  md_anchor_style style, int raw_html)
+{
+	return md_doc_parse_cached(d, NULL, src, len, body_start, style, raw_html, 0);
+}
+
+int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t len,
+                        size_t body_start, md_anchor_style style, int raw_html,
+                        int headings_only)
 {
 	memset(d, 0, sizeof(*d));
 	d->raw_html = raw_html;
 	d->body_start = body_start;
-	int rc;
+	int rc = MDPOST_OK;
 	TSParser *block = NULL, *inl = NULL;
-	TSTree *btree = parse_blocks(&block, src, len, body_start, &rc);
+	const char *body = src + body_start;
+	size_t blen = len - body_start;
+	TSTree *btree = NULL;
+	if (cache && !headings_only && cache->raw_html != raw_html) {
+		/* Raw HTML changes what inline ranges yield. */
+		strset_free_values(&cache->used);
+		strset_free_values(&cache->kept);
+		cache->raw_html = raw_html;
+	}
+	if (cache && cache->block && blen <= UINT32_MAX && !nesting_too_deep(body, blen)) {
+		TSTree *old = edit_kept_tree(cache, body, blen);
+		btree = old && old == cache->tree && cache->body_len == blen &&
+		        memcmp(cache->body, body, blen) == 0
+		        ? old : ts_parser_parse_string(cache->block, old, body, (uint32_t)blen);
+		if (!btree)
+			rc = MDPOST_ENOMEM;
+	} else {
+		btree = parse_blocks(cache ? &cache->block : &block, src, len, body_start, &rc);
+	}
+	if (cache && btree)
+		keep_tree(cache, btree, body, blen);
+	else if (cache && cache->tree && !btree) {
+		ts_tree_delete(cache->tree);
+		cache->tree = NULL;
+	}
 	if (!btree && rc == MD_TOO_DEEP) {
 		size_t line = nesting_too_deep(src + body_start, len - body_start);
 		const char *p = src + body_start;
@@ -694,43 +938,39 @@ int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
 		           "to them are not checked";
 		d->limit_offset = d->headings.v[d->headings.n - 1].end;
 	}
-	if (rc) {
-		ts_tree_delete(btree);
+	if (rc || headings_only)
 		goto out;
+	TSParser **inlp = cache ? &cache->inl : &inl;
+	if (!*inlp) {
+		*inlp = ts_parser_new();
+		if (!*inlp || !ts_parser_set_language(*inlp, tree_sitter_markdown_inline())) {
+			rc = *inlp ? MDPOST_EINTERNAL : MDPOST_ENOMEM;
+			goto out;
+		}
 	}
-	inl = ts_parser_new();
-	if (!inl || !ts_parser_set_language(inl, tree_sitter_markdown_inline())) {
-		rc = inl ? MDPOST_EINTERNAL : MDPOST_ENOMEM;
-		ts_tree_delete(btree);
-		goto out;
-	}
-	const char *body = src + body_start;
-	uint32_t blen = (uint32_t)(len - body_start);
 	lwalk w = {d, src, body_start, 0};
 	ranges r = {0};
 	visit_blocks(&w, ts_tree_root_node(btree), &r);
-	ts_tree_delete(btree);
 	/* Each inline range on its own: one parse over all of them (included
 	 * ranges) is several times slower in tree-sitter's lexer. */
-	(void)blen;
 	for (size_t i = 0; i < r.n && !w.oom; i++) {
 		uint32_t rs = r.v[i].start_byte, re = r.v[i].end_byte;
 		/* Every link starts with [ (links, images, references) or <
 		 * (autolinks, raw HTML): most paragraphs have neither. */
 		if (!memchr(body + rs, '[', re - rs) && !memchr(body + rs, '<', re - rs))
 			continue;
-		TSTree *itree = ts_parser_parse_string(inl, NULL, body + rs, re - rs);
-		if (!itree) {
-			w.oom = 1;
-			break;
-		}
 		lwalk sub = w;
 		sub.base = body_start + rs;
-		visit_inline(&sub, ts_tree_root_node(itree));
+		inline_range(&sub, *inlp, cache, body + rs, re - rs);
 		w.oom = sub.oom;
-		ts_tree_delete(itree);
 	}
 	free(r.v);
+	if (cache) {
+		/* Entries no range used this time are dropped: memory follows the post. */
+		strset_free_values(&cache->kept);
+		cache->kept = cache->used;
+		memset(&cache->used, 0, sizeof(cache->used));
+	}
 	if (!w.oom)
 		scan_shortcodes(&w, body_start, len);
 	if (d->n_links > 1)
@@ -741,6 +981,8 @@ int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
 			w.oom = 1;
 	rc = w.oom ? MDPOST_ENOMEM : MDPOST_OK;
 out:
+	if (btree && !cache)
+		ts_tree_delete(btree);
 	if (block)
 		ts_parser_delete(block);
 	if (inl)

@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or a result's shape changes incompatibly. */
-#define MDPOST_ABI_VERSION 4
+#define MDPOST_ABI_VERSION 5
 
 enum {
 	MDPOST_OK = 0,
@@ -190,6 +190,27 @@ MDPOST_API int mdpost_render(mdpost_result *out, const mdpost_site *site,
  */
 MDPOST_API int mdpost_site_find(mdpost_result *out, const char *path,
                                 size_t path_len);
+
+/*
+ * A post being edited: its last text and parse are kept, so the next
+ * check re-parses only what changed (tree-sitter's incremental parse, and
+ * the links of every unchanged paragraph reused). The library finds what
+ * changed by comparing the texts, so callers pass the whole text each time
+ * and never have to report edits. Results are exactly those of
+ * mdpost_check / mdpost_folds on the same text. One thread at a time per
+ * document; free it with mdpost_doc_free.
+ */
+typedef struct mdpost_doc mdpost_doc;
+
+MDPOST_API int mdpost_doc_new(mdpost_doc **doc, mdpost_result *err);
+MDPOST_API void mdpost_doc_free(mdpost_doc *doc);
+MDPOST_API int mdpost_doc_check(mdpost_result *out, mdpost_doc *doc,
+                                const mdpost_site *site, const mdpost_index *index,
+                                const char *src, size_t len,
+                                const char *opts, size_t opts_len);
+MDPOST_API int mdpost_doc_folds(mdpost_result *out, mdpost_doc *doc,
+                                const char *src, size_t len,
+                                const char *opts, size_t opts_len);
 
 /*
  * For Vim's libcall() only (autoload/mdpost.vim): a JSON request in, a JSON

@@ -44,7 +44,7 @@ function M.run(buf)
   end
   M.report_site_problems(site)
   M.when_indexed(site)
-  local ok, res, err = pcall(native.check, buffer.text(buf), buffer.options(buf, cfg), site)
+  local ok, res, err = pcall(native.check_buffer, buf, buffer.text(buf), buffer.options(buf, cfg), site)
   if not ok then
     return nil, tostring(res)
   end
@@ -58,6 +58,11 @@ function M.run(buf)
   vim.diagnostic.set(M.ns, buf, list)
   if state[buf] then
     state[buf].tick = vim.api.nvim_buf_get_changedtick(buf)
+  end
+  -- External link verdicts (their own namespace) follow the text too.
+  local external = package.loaded['mdpost.external']
+  if external and external.on_checked then
+    pcall(external.on_checked, buf)
   end
   return list
 end
@@ -218,6 +223,7 @@ function M.detach(buf)
   st.timer:close()
   pcall(vim.api.nvim_del_augroup_by_name, 'mdpost_buf_' .. buf)
   require('mdpost.fold').detach(buf)
+  native.forget_buffer(buf)
   if vim.api.nvim_buf_is_valid(buf) then
     vim.diagnostic.reset(M.ns, buf)
   end

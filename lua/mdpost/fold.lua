@@ -18,7 +18,7 @@ local function levels(buf)
     -- Too big to recompute per change: keep what was there (or nothing).
     return c and c.levels or {}
   end
-  local ok, res = pcall(native.folds, buffer.text(buf))
+  local ok, res = pcall(native.folds_buffer, buf, buffer.text(buf))
   c = { tick = tick, levels = (ok and type(res) == 'table') and res or {} }
   cache[buf] = c
   return c.levels

@@ -5,7 +5,7 @@
 local M = {}
 
 -- Must equal MDPOST_ABI_VERSION in csrc/mdpost.h.
-M.ABI = 4
+M.ABI = 5
 
 local CDEF = [[
 typedef struct mdpost_result { char *data; size_t len; char *error; } mdpost_result;
@@ -28,6 +28,11 @@ int mdpost_headings(mdpost_result *out, const mdpost_site *site, const char *src
 int mdpost_render(mdpost_result *out, const mdpost_site *site, const mdpost_index *index, const char *src, size_t len, const char *opts, size_t opts_len);
 int mdpost_folds(mdpost_result *out, const mdpost_site *site, const char *src, size_t len, const char *opts, size_t opts_len);
 int mdpost_site_find(mdpost_result *out, const char *path, size_t path_len);
+typedef struct mdpost_doc mdpost_doc;
+int mdpost_doc_new(mdpost_doc **doc, mdpost_result *err);
+void mdpost_doc_free(mdpost_doc *doc);
+int mdpost_doc_check(mdpost_result *out, mdpost_doc *doc, const mdpost_site *site, const mdpost_index *index, const char *src, size_t len, const char *opts, size_t opts_len);
+int mdpost_doc_folds(mdpost_result *out, mdpost_doc *doc, const char *src, size_t len, const char *opts, size_t opts_len);
 void mdpost_result_free(mdpost_result *r);
 ]]
 
@@ -166,6 +171,58 @@ end
 --- index is ready (M.site starts it).
 function M.check(text, opts, site)
   return decode(index_call('mdpost_check', text, opts, site))
+end
+
+-- Buffers' kept documents (mdpost_doc): each check re-parses only what
+-- changed since the buffer's last one.
+local docs = {}
+
+local function doc_of(buf)
+  if docs[buf] then
+    return docs[buf]
+  end
+  local l = M.load()
+  if not l then
+    return nil
+  end
+  local ffi = require('ffi')
+  local out = ffi.new('mdpost_doc*[1]')
+  if l.mdpost_doc_new(out, nil) ~= 0 then
+    return nil
+  end
+  docs[buf] = ffi.gc(out[0], l.mdpost_doc_free)
+  return docs[buf]
+end
+
+--- M.check for the text of buffer `buf`, incrementally.
+function M.check_buffer(buf, text, opts, site)
+  local doc = doc_of(buf)
+  if not doc then
+    return M.check(text, opts, site)
+  end
+  local o, olen = encode_opts(opts)
+  return decode(call('mdpost_doc_check', doc, site and site.ptr or nil, site and site.index or nil,
+    text, #text, o, olen))
+end
+
+--- M.folds for the text of buffer `buf`, from its kept document.
+function M.folds_buffer(buf, text)
+  local doc = doc_of(buf)
+  if not doc then
+    return M.folds(text)
+  end
+  return decode(call('mdpost_doc_folds', doc, text, #text, nil, 0))
+end
+
+--- Lets go of a buffer's kept document.
+function M.forget_buffer(buf)
+  local doc = docs[buf]
+  docs[buf] = nil
+  if doc then
+    local ffi = require('ffi')
+    ffi.gc(doc, nil)
+    M.load().mdpost_doc_free(doc)
+  end
 end
 
 --- Every link of the post with its verdict.

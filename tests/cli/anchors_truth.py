@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""`mdpost headings` against the ids real Hugo 0.111 gave every heading of
-tests/fixtures/anchors/headings.md, for each autoHeadingIDType (read from
-the site config, as for a user's site). Regenerate the expectations with
+"""`mdpost headings` (tree-sitter) and `mdpost render` (cmark-gfm: the
+preview, and the ids of other pages links point into) against the ids real
+Hugo 0.111 gave every heading of tests/fixtures/anchors/headings.md, for
+each autoHeadingIDType (read from the site config, as for a user's site). Regenerate the expectations with
 tests/fixtures/anchors/run.sh. Prints "anchors: N passed, N failed" (one
 test a heading and style)."""
-import csv, json, os, subprocess, sys, tempfile
+import csv, html, json, os, re, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MDPOST = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(ROOT, "build", "mdpost")
@@ -37,6 +38,15 @@ def main():
             open(post, "wb").write(body)
             out = subprocess.run([MDPOST, "headings", post], capture_output=True, check=True).stdout
             got = [json.loads(l) for l in out.decode().splitlines()]
+            page = subprocess.run([MDPOST, "render", post], capture_output=True, check=True).stdout
+            rendered = [html.unescape(i) for i in re.findall(r'<h[1-6] id="([^"]*)"', page.decode())]
+        if rendered != [unescape(e[3 + col]) for e in rows]:
+            failed += 1
+            bad = [(e[0], r, unescape(e[3 + col])) for r, e in zip(rendered, rows) if r != unescape(e[3 + col])]
+            print("FAIL %s: rendered ids differ from Hugo's (%d headings, %d rendered): %r" %
+                  (style, len(rows), len(rendered), bad[:5]))
+        else:
+            passed += 1
         if len(got) != len(rows):
             print("FAIL %s: %d headings, Hugo made %d" % (style, len(got), len(rows)))
             failed += 1

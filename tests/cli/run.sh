@@ -134,12 +134,24 @@ EOT
 
 printf -- '---\ntitle: x\n---\n# Hi *there*\n\n- [x] done\n' >"$tmp/r.md"
 expect "render" 0 "$(want <<'EOT'
-<h1>Hi <em>there</em></h1>
+<h1 id="hi-there">Hi <em>there</em></h1>
 <ul>
 <li><input type="checkbox" checked="" disabled="" /> done</li>
 </ul>
 EOT
 )" "$mdpost" render "$tmp/r.md"
+
+# Without headings or shortcodes, exactly cmark-gfm's own HTML (GFM
+# extensions on; its command has no switch for footnotes).
+printf -- '---\ntitle: x\n---\n| a | b |\n|---|:-:|\n| `c` | ~~d~~ |\n\n- [ ] t\n\nwww.example.com <b>x</b>\n\n```go\nfunc()\n```\n' >"$tmp/g.md"
+tail -n +4 "$tmp/g.md" | cmark-gfm -e table -e strikethrough -e autolink -e tagfilter -e tasklist --github-pre-lang >"$tmp/g.html"
+expect "render: cmark-gfm's HTML" 0 "$tmp/g.html" "$mdpost" render "$tmp/g.md"
+
+expect "render --standalone: a whole page with the front matter card" 0 - "$mdpost" render --standalone $site/posts/paris-ai-summit/index.md
+expect_grep "its title" '^<title>巴黎人工智能峰会闭幕：数十国签署开放合作声明</title>$' out
+expect_grep "the card" '^<h1 class="mdpost-title">巴黎人工智能峰会闭幕：数十国签署开放合作声明</h1>$' out
+expect_grep "relref resolved" '<a href="/posts/second-post/">第二篇</a>' out
+expect "render: only render takes --standalone" 2 - "$mdpost" headings --standalone $site/posts/second-post.md
 
 expect "links: every link of a post with its verdict, in order" 1 "$(want <<'EOT'
 {"line":28,"col":20,"kind":"image","target":"https://images.example.com/summit/plenary-hall.jpg","status":"external"}

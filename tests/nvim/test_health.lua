@@ -15,7 +15,7 @@ T.test('health reports Neovim, LuaJIT, the library, its versions and the site', 
   local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
   T.matches(text, 'OK:? Neovim %d+%.%d+%.%d+')
   T.matches(text, 'OK:? LuaJIT with FFI')
-  T.matches(text, 'OK:? .-/build/libmdpost%.so %(ABI 4%)')
+  T.matches(text, 'OK:? .-/build/libmdpost%.so %(ABI 5%)')
   T.matches(text, 'preset hugo%-mainroad, schema preset hugo%-mainroad, heading ids github, timeZone UTC')
   T.matches(text, 'libyaml 0%.2')
   T.matches(text, 'OK:? hugo site at .-/examples/site')

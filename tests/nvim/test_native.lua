@@ -65,7 +65,28 @@ end)
 
 T.test('renders the body without front matter', function()
   local html = native.render('---\ntitle: x\n---\n# Hi\n\n~~old~~ | a |\n')
-  T.eq(html, '<h1>Hi</h1>\n<p><del>old</del> | a |</p>\n')
+  T.eq(html, '<h1 id="hi">Hi</h1>\n<p><del>old</del> | a |</p>\n')
+  local lines = native.render('---\ntitle: x\n---\n# Hi\n\npara\n', { sourcepos = true })
+  T.eq(lines, '<h1 id="hi" data-line="3">Hi</h1>\n<p data-line="5">para</p>\n')
+end)
+
+T.test("a buffer's kept document checks as a cold check does, edit after edit", function()
+  local buf = vim.api.nvim_create_buf(false, true)
+  local text = '---\ntitle: x\n---\n# Hi\n\n[a](#hi) [b](#nope)\n'
+  local edits = { { '[b](#nope)', '[b](#hi)' }, { '# Hi', '# Hello' }, { 'title: x', 'title: [x' },
+    { 'title: [x', 'title: x' }, { '\n$', '\n\n## Hi\n[c](#hi-1)\n' } }
+  for i = 0, #edits do
+    if i > 0 then
+      text = text:gsub(vim.pesc(edits[i][1]):gsub('%%%$$', '$'), edits[i][2], 1)
+    end
+    T.eq(native.check_buffer(buf, text, {}), native.check(text, {}))
+    T.eq(native.folds_buffer(buf, text), native.folds(text))
+  end
+  native.forget_buffer(buf)
+  -- Forgotten: a new document starts cold, same answers.
+  T.eq(native.check_buffer(buf, text, {}), native.check(text, {}))
+  native.forget_buffer(buf)
+  vim.api.nvim_buf_delete(buf, { force = true })
 end)
 
 T.test('rejects bad options with a message, never throws', function()
