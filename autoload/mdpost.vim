@@ -554,7 +554,6 @@ function! s:written(buf) abort
     let c = getbufvar(a:buf, 'mdpost_checked', {})
     call s:check_buffer(a:buf, get(c, 'kind', 'all'), 0, 0)
   endif
-  call s:preview_refresh(a:buf, 1)
 endfunction
 
 function! s:detach(buf) abort
@@ -605,12 +604,14 @@ endfunction
 
 function! s:preview_open(src) abort
   let cur = win_getid()
-  let name = s:preview_name(s:path(a:src))
-  execute (mdpost#config(a:src).preview_split ==# 'vertical' ? 'vertical ' : '') . 'new'
-  setlocal buftype=nofile bufhidden=wipe noswapfile nobuflisted nomodifiable
-  execute 'silent file ' . fnameescape(name)
+  " A scratch buffer with the name from the start: never read, no message.
+  let pbuf = bufadd(s:preview_name(s:path(a:src)))
+  call setbufvar(pbuf, '&buftype', 'nofile')
+  call setbufvar(pbuf, '&swapfile', 0)
+  call bufload(pbuf)
+  execute (mdpost#config(a:src).preview_split ==# 'vertical' ? 'vertical ' : '') . 'sbuffer ' . pbuf
+  setlocal bufhidden=wipe nobuflisted nomodifiable
   setlocal filetype=html
-  let pbuf = bufnr('')
   let b:mdpost_preview_of = a:src
   execute 'autocmd BufWipeout <buffer> call s:preview_gone(' . a:src . ')'
   call win_gotoid(cur)

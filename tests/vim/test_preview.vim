@@ -84,3 +84,11 @@ function! Test_preview_usage_error() abort
   call assert_match('mdpost: usage: :PostPreview \[close\]', msg)
   call assert_equal(-1, s:preview_buf())
 endfunction
+
+function! Test_preview_opens_quietly() abort
+  edit content/posts/second-post.md
+  let msg = execute('PostPreview')
+  call assert_equal('', msg)
+  call assert_equal(0, getbufvar(s:preview_buf(), '&buflisted'))
+  call assert_equal(0, getbufvar(s:preview_buf(), '&swapfile'))
+endfunction
