@@ -165,6 +165,10 @@ endfunction
 function! s:request(cmd, buf, ...) abort
   let cfg = mdpost#config(a:buf)
   let req = {'cmd': a:cmd, 'text': s:text(a:buf)}
+  if a:cmd ==# 'check' || a:cmd ==# 'folds'
+    " The library keeps this buffer's last parse: it re-parses what changed.
+    let req.doc = 'buf' . a:buf
+  endif
   let path = s:path(a:buf)
   if path !=# ''
     let req.path = path
@@ -530,7 +534,7 @@ function! mdpost#attach(buf) abort
     autocmd!
     execute 'autocmd BufWritePost <buffer=' . buf . '> call s:written(' . buf . ')'
     execute 'autocmd BufWinEnter <buffer=' . buf . '> call s:win_enter(' . buf . ')'
-    execute 'autocmd BufWipeout <buffer=' . buf . '> call s:detach(' . buf . ')'
+    execute 'autocmd BufUnload,BufWipeout <buffer=' . buf . '> call s:detach(' . buf . ')'
   augroup END
   if !s:too_big(buf)
     call s:check_buffer(buf, get(getbufvar(buf, 'mdpost_checked', {}), 'kind', 'all'), 0, 0)
@@ -557,6 +561,9 @@ function! s:written(buf) abort
 endfunction
 
 function! s:detach(buf) abort
+  if s:loaded
+    call mdpost#call({'cmd': 'doc_free', 'doc': 'buf' . a:buf})
+  endif
   silent! execute 'autocmd! mdpost_buf_' . a:buf
   silent! execute 'augroup! mdpost_buf_' . a:buf
   silent! call sign_unplace('mdpost', {'buffer': a:buf})

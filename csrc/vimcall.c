@@ -506,6 +506,50 @@ static int vc_indexed(vc_site *s)
 	return !s->index || (!s->next && mdpost_index_ready(s->index));
 }
 
+/* ---- the documents being edited (incremental checks and folds) ------- */
+
+#define VC_MAX_DOCS 64
+
+typedef struct vc_doc {
+	char key[64];            /* the caller's name for it ("" = free slot) */
+	mdpost_doc *doc;
+	unsigned long used;
+} vc_doc;
+
+static vc_doc vc_docs[VC_MAX_DOCS];
+
+static void vc_doc_drop(vc_doc *d)
+{
+	mdpost_doc_free(d->doc);
+	memset(d, 0, sizeof(*d));
+}
+
+/* The document named `key`, made on first use (least recently used one
+ * dropped when all slots are taken); NULL: call without one. */
+static mdpost_doc *vc_doc_get(const char *key, size_t n, mdpost_result *res)
+{
+	if (!key || n == 0 || n >= sizeof(vc_docs[0].key))
+		return NULL;
+	vc_doc *slot = &vc_docs[0];
+	for (int i = 0; i < VC_MAX_DOCS; i++) {
+		if (vc_docs[i].doc && strcmp(vc_docs[i].key, key) == 0) {
+			vc_docs[i].used = ++vc_clock;
+			return vc_docs[i].doc;
+		}
+		if (!vc_docs[i].doc ? slot->doc != NULL : (slot->doc && vc_docs[i].used < slot->used))
+			slot = &vc_docs[i];
+	}
+	vc_doc_drop(slot);
+	if (mdpost_doc_new(&slot->doc, res)) {
+		mdpost_result_free(res);
+		slot->doc = NULL;
+		return NULL;
+	}
+	memcpy(slot->key, key, n + 1);
+	slot->used = ++vc_clock;
+	return slot->doc;
+}
+
 /* Waits up to wait_ms (< 0: as long as it takes) for the index. */
 static int vc_wait(vc_site *s, long long wait_ms)
 {
@@ -660,7 +704,20 @@ static const char *vc_run(md_buf *b, const msgpack_object *req, mdpost_result *r
 	if (strcmp(cmd, "forget") == 0) {
 		for (int i = 0; i < VC_MAX_SITES; i++)
 			vc_site_drop(&vc_sites[i]);
+		for (int i = 0; i < VC_MAX_DOCS; i++)
+			vc_doc_drop(&vc_docs[i]);
 		md_buf_puts(b, "{\"result\":true}");
+		return NULL;
+	}
+	if (strcmp(cmd, "doc_free") == 0) {
+		const char *key = vc_str(req, "doc", NULL);
+		int found = 0;
+		for (int i = 0; key && i < VC_MAX_DOCS; i++)
+			if (vc_docs[i].doc && strcmp(vc_docs[i].key, key) == 0) {
+				vc_doc_drop(&vc_docs[i]);
+				found = 1;
+			}
+		md_buf_printf(b, "{\"result\":%s}", found ? "true" : "false");
 		return NULL;
 	}
 	size_t pi = 0, n_post = sizeof(vc_post_cmds) / sizeof(vc_post_cmds[0]);
@@ -717,9 +774,22 @@ static const char *vc_run(md_buf *b, const msgpack_object *req, mdpost_result *r
 		md_buf_free(&opts);
 		return "out of memory";
 	}
-	int rc = vc_post_cmds[pi].fn
-	         ? vc_post_cmds[pi].fn(res, s->site, text, len, opts.data, opts.len)
-	         : vc_post_cmds[pi].ifn(res, s->site, s->index, text, len, opts.data, opts.len);
+	/* With `doc` (the caller's name for the buffer), checks and folds
+	 * re-parse only what changed since the last call for it. */
+	size_t key_len = 0;
+	const char *key = vc_str(req, "doc", &key_len);
+	mdpost_doc *doc = NULL;
+	if (key && (strcmp(cmd, "check") == 0 || strcmp(cmd, "folds") == 0))
+		doc = vc_doc_get(key, key_len, res);
+	int rc;
+	if (doc && strcmp(cmd, "check") == 0)
+		rc = mdpost_doc_check(res, doc, s->site, s->index, text, len, opts.data, opts.len);
+	else if (doc)
+		rc = mdpost_doc_folds(res, doc, text, len, opts.data, opts.len);
+	else if (vc_post_cmds[pi].fn)
+		rc = vc_post_cmds[pi].fn(res, s->site, text, len, opts.data, opts.len);
+	else
+		rc = vc_post_cmds[pi].ifn(res, s->site, s->index, text, len, opts.data, opts.len);
 	md_buf_free(&opts);
 	if (rc)
 		return res->error ? res->error : "failed";

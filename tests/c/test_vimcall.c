@@ -123,3 +123,41 @@ TEST(more_sites_than_the_cache_holds)
 	}
 	CHECK_STR(call("{\"cmd\":\"forget\"}"), "{\"result\":true}");
 }
+
+TEST(documents_give_the_same_results_incrementally)
+{
+	/* A named document re-parses what changed; its results equal the
+	 * plain calls' on every text. */
+	const char *texts[] = {
+		"---\ntitle: x\ndate: 2025/02/30\n---\n# A\n[a](#b)\n## B\n",
+		"---\ntitle: x\ndate: 2025-02-03\n---\n# A\n[a](#b)\n## B\n",
+		"---\ntitle: x\ndate: 2025-02-03\n---\n# A\n[a](#c)\n\n## C\ntext\n",
+		"no front matter\n",
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		for (int f = 0; f < 2; f++) {
+			const char *cmd = f ? "folds" : "check";
+			char req[512], plain[4096];
+			char *esc = req + 256;
+			size_t n = 0;
+			for (const char *p = texts[i]; *p; p++)
+				n += (size_t)sprintf(esc + n, *p == '\n' ? "\\n" : "%c", *p);
+			snprintf(req, 256, "{\"cmd\":\"%s\",\"root\":\"\",\"opts\":{\"preset\":\"hugo\"},\"text\":\"%s\"}",
+			         cmd, esc);
+			snprintf(plain, sizeof(plain), "%s", call(req));
+			CHECK(strncmp(plain, "{\"result\":", 10) == 0);
+			snprintf(req, 256, "{\"cmd\":\"%s\",\"doc\":\"buf1\",\"root\":\"\",\"opts\":{\"preset\":\"hugo\"},\"text\":\"%s\"}",
+			         cmd, esc);
+			CHECK_STR(call(req), plain);
+		}
+	}
+	CHECK_STR(call("{\"cmd\":\"doc_free\",\"doc\":\"buf1\"}"), "{\"result\":true}");
+	CHECK_STR(call("{\"cmd\":\"doc_free\",\"doc\":\"buf1\"}"), "{\"result\":false}");
+	/* More documents than slots: the oldest are dropped, results stay right. */
+	for (int i = 0; i < 100; i++) {
+		char req[128];
+		snprintf(req, sizeof(req), "{\"cmd\":\"folds\",\"doc\":\"b%d\",\"root\":\"\",\"text\":\"# a\\n\"}", i);
+		CHECK_STR(call(req), "{\"result\":[\">1\"],\"root\":\"\",\"indexed\":true}");
+	}
+	CHECK_STR(call("{\"cmd\":\"forget\"}"), "{\"result\":true}");
+}

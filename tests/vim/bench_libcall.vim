@@ -24,6 +24,20 @@ if !get(g:, 'only_version', 0)
   call s:bench('folds (96-line post)', {'cmd': 'folds', 'path': s:post, 'text': s:text}, 2000)
   call s:bench('check (96-line post)', {'cmd': 'check', 'path': s:post, 'text': s:text, 'wait_ms': -1}, 2000)
   call s:bench('render (96-line post)', {'cmd': 'render', 'path': s:post, 'text': s:text}, 2000)
+  " As the glue calls them: a document per buffer, one line changed a call.
+  let texts = [s:text, substitute(s:text, '本届峰会', '本届大会', '')]
+  for [cmd, name] in [['folds', 'folds, doc, 1 line edited'], ['check', 'check, doc, 1 line edited']]
+    let reqs = []
+    for text in texts
+      call add(reqs, json_encode({'cmd': cmd, 'doc': 'bench', 'path': s:post, 'text': text}))
+    endfor
+    call libcall(s:lib, 'mdpost_vim', reqs[0])
+    let t = reltime()
+    for i in range(2000)
+      call libcall(s:lib, 'mdpost_vim', reqs[i % 2])
+    endfor
+    call add(s:out, printf('%-28s %9.1f us/call (%d calls)', name, reltimefloat(reltime(t)) * 1.0e6 / 2000, 2000))
+  endfor
   let t = reltime()
   for i in range(2000)
     call json_encode({'cmd': 'check', 'path': s:post, 'text': s:text})
