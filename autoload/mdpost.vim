@@ -211,6 +211,13 @@ function! s:too_big(buf) abort
   return limit > 0 && size > limit
 endfunction
 
+" |User| autocommands, for scripts and tests; silent when none are defined.
+function! s:fire(name) abort
+  if exists('#User#' . a:name)
+    execute 'doautocmd <nomodeline> User ' . a:name
+  endif
+endfunction
+
 " ---- checks: location list, quickfix, signs -----------------------------------
 
 let s:severity_type = {'error': 'E', 'warning': 'W', 'info': 'I', 'hint': 'I'}
@@ -354,7 +361,7 @@ function! s:poll(timer) abort
             call s:check_buffer(b, c.kind, 0, 0)
           endif
         endfor
-        doautocmd <nomodeline> User MdpostIndexed
+        call s:fire('MdpostIndexed')
       endif
     endif
   endfor
@@ -463,7 +470,7 @@ function! s:site_done(st) abort
     endif
   endif
   let g:mdpost_last_progress = a:st.progress
-  doautocmd <nomodeline> User MdpostSiteChecked
+  call s:fire('MdpostSiteChecked')
 endfunction
 
 " ---- commands -----------------------------------------------------------------

@@ -174,3 +174,13 @@ function! Test_a_post_outside_any_site_gets_syntax_checks() abort
         \ printf('lost.md:%d:%d: error: %s', getloclist(0)[0].lnum, getloclist(0)[0].col,
         \ getloclist(0)[0].text))
 endfunction
+
+function! Test_no_stray_messages_without_user_autocommands() abort
+  " The site check ends with |User| MdpostSiteChecked: no "No matching
+  " autocommands" when nobody listens.
+  edit content/posts/second-post.md
+  PostCheck!
+  call T_wait(20000, {-> len(getqflist()) == 8}, 'the site check')
+  sleep 50m
+  call assert_notmatch('No matching autocommands', execute('messages'))
+endfunction
