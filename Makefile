@@ -179,7 +179,7 @@ leakcheck: all $(C_TESTS:%=$(BUILD)/tests/%)
 # takes bytes. `make fuzz` runs each for FUZZ_SECONDS from the seed corpus
 # in tests/fuzz/corpus (new inputs go to build/fuzz/corpus, not the repo).
 FUZZ_SECONDS ?= 60
-FUZZERS := post schema site
+FUZZERS := post schema site vim
 FUZZ_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 fuzz-build:
 	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \
