@@ -489,9 +489,12 @@ endfunction
 function! mdpost#foldexpr(lnum) abort
   if get(b:, 'mdpost_fold_tick', -1) != b:changedtick
     let b:mdpost_fold_tick = b:changedtick
-    if !exists('b:mdpost_folds') || !s:too_big(bufnr(''))
+    if !s:too_big(bufnr(''))
       let [reply, _] = s:post_call('folds', bufnr(''))
       let b:mdpost_folds = reply is v:null ? [] : reply.result
+    elseif !exists('b:mdpost_folds')
+      " Too big to recompute per change: keep what was there (or nothing).
+      let b:mdpost_folds = []
     endif
   endif
   return get(b:mdpost_folds, a:lnum - 1, '0')

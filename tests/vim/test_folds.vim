@@ -78,3 +78,20 @@ function! Test_folds_off_by_option() abort
     unlet g:mdpost
   endtry
 endfunction
+
+function! Test_folds_pause_above_max_size() abort
+  let g:mdpost = {'max_size': 2000}
+  try
+    " 3785 bytes: above the limit from the start, so no folds at all.
+    edit content/posts/paris-ai-summit/index.md
+    call assert_equal([0, 0, 0], [foldlevel(1), foldlevel(34), foldlevel(40)])
+    " Below it (second-post.md, 976 bytes): folds; then grown past it, the
+    " levels of the last change stay.
+    edit content/posts/second-post.md
+    call assert_equal([1, 1, 2], [foldlevel(1), foldlevel(18), foldlevel(26)])
+    call append('$', repeat(['填充文字。'], 80))
+    call assert_equal([1, 1, 2, 0], [foldlevel(1), foldlevel(18), foldlevel(26), foldlevel(40)])
+  finally
+    unlet g:mdpost
+  endtry
+endfunction
