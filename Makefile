@@ -56,7 +56,7 @@ PRESETS := $(sort $(wildcard csrc/presets/*.yaml))
 C_TESTS := $(patsubst tests/c/%.c,%,$(wildcard tests/c/test_*.c))
 
 .PHONY: all check-deps deps test test-c test-cli test-nvim test-nvim-current test-vim \
-        nvim-current asan demo clean bench fuzz fuzz-build leakcheck ensure-deps
+        nvim-current asan demo clean bench fuzz fuzz-build leakcheck ensure-deps test-browser
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 
@@ -129,7 +129,7 @@ $(BUILD)/tests/%: tests/c/%.c tests/c/harness.h $(wildcard tests/c/*_cases.h) te
 # ---- tests ----------------------------------------------------------------
 # Like `make demo`, `make test` first installs what a fresh machine lacks.
 test: ensure-deps
-	@$(MAKE) --no-print-directory test-c test-cli test-nvim test-nvim-current test-vim
+	@$(MAKE) --no-print-directory test-c test-cli test-nvim test-nvim-current test-vim test-browser
 
 ensure-deps:
 	@bash .ci/deps --if-missing
@@ -150,6 +150,12 @@ test-nvim: all
 VIM_BIN ?= vim
 test-vim: all
 	@VIM_BIN="$(VIM_BIN)" NVIM="$(NVIM)" bash tests/vim/run.sh
+
+# The browser preview in headless chromium, on Neovim 0.7.2 and (when
+# fetched) the newest; the screenshot is kept in build/test-artifacts/.
+test-browser: all
+	@NVIM="$(NVIM)" bash tests/browser/run.sh
+	@if [ -x $(BUILD)/nvim/unstable/nvim ]; then NVIM="$(CURDIR)/$(BUILD)/nvim/unstable/nvim" bash tests/browser/run.sh; fi
 
 NVIM_SUITES ?= trixie unstable
 nvim-current:

@@ -571,6 +571,10 @@ function! s:written(buf) abort
 endfunction
 
 function! s:detach(buf) abort
+  " The preview goes with its post.
+  if getbufvar(a:buf, 'mdpost_preview', -1) >= 0
+    call s:preview_close(a:buf)
+  endif
   if s:loaded
     call mdpost#call({'cmd': 'doc_free', 'doc': 'buf' . a:buf})
   endif
@@ -588,32 +592,46 @@ endfunction
 
 " ---- :PostPreview: the rendered HTML in a split ------------------------------
 
-function! s:preview_name(path) abort
-  return 'mdpost-preview://' . (a:path ==# '' ? 'untitled' : a:path)
+" `mdpost://preview/{post}.html`, as in Neovim: {post} is the file's stem, or
+" its directory's for a page bundle's index.md; the buffer number is added
+" when two posts share it.
+function! s:preview_name(src) abort
+  let path = s:path(a:src)
+  let stem = path ==# '' ? 'untitled' : fnamemodify(path, ':t:r')
+  if stem ==# 'index' || stem ==# '_index'
+    let stem = fnamemodify(path, ':h:t')
+  endif
+  let name = 'mdpost://preview/' . stem
+  return bufexists(name . '.html') ? printf('%s-%d.html', name, a:src) : name . '.html'
 endfunction
 
+" :PostPreview [split|close|browser]; no argument toggles: close the post's
+" preview when it has one, else open the split. From a preview, it is about
+" the post it shows.
 function! mdpost#preview(arg) abort
-  if a:arg ==# 'close'
-    return s:preview_close(bufnr(''))
-  elseif a:arg !=# ''
-    return s:error('usage: :PostPreview [close]')
+  let src = bufnr('')
+  if getbufvar(src, 'mdpost_preview_of', -1) >= 0
+    let src = getbufvar(src, 'mdpost_preview_of')
+  endif
+  let pbuf = getbufvar(src, 'mdpost_preview', -1)
+  let open = pbuf >= 0 && bufexists(pbuf)
+  if a:arg ==# 'close' || (a:arg ==# '' && open)
+    return s:preview_close(src)
+  elseif a:arg ==# 'browser'
+    return s:error('the browser preview needs Neovim; in Vim, :PostPreview split')
+  elseif a:arg !=# '' && a:arg !=# 'split'
+    return s:error('usage: :PostPreview [split|close]')
   endif
   call mdpost#reset()
   let why = mdpost#available()
   if why !=# ''
     return s:error(why)
   endif
-  let src = bufnr('')
-  if getbufvar(src, 'mdpost_preview_of', -1) >= 0
-    " Already in a preview: refresh the post it shows.
-    let src = b:mdpost_preview_of
-  endif
-  let pbuf = getbufvar(src, 'mdpost_preview', -1)
-  if pbuf < 0 || !bufexists(pbuf)
+  if !open
     let pbuf = s:preview_open(src)
   elseif bufwinnr(pbuf) < 0
     let cur = win_getid()
-    execute (mdpost#config(src).preview_split ==# 'vertical' ? 'vertical ' : '') . 'sbuffer ' . pbuf
+    execute (mdpost#config(src).preview_split ==# 'vertical' ? 'vertical rightbelow ' : 'rightbelow ') . 'sbuffer ' . pbuf
     call win_gotoid(cur)
   endif
   call s:preview_refresh(src, 1)
@@ -622,11 +640,11 @@ endfunction
 function! s:preview_open(src) abort
   let cur = win_getid()
   " A scratch buffer with the name from the start: never read, no message.
-  let pbuf = bufadd(s:preview_name(s:path(a:src)))
+  let pbuf = bufadd(s:preview_name(a:src))
   call setbufvar(pbuf, '&buftype', 'nofile')
   call setbufvar(pbuf, '&swapfile', 0)
   call bufload(pbuf)
-  execute (mdpost#config(a:src).preview_split ==# 'vertical' ? 'vertical ' : '') . 'sbuffer ' . pbuf
+  execute (mdpost#config(a:src).preview_split ==# 'vertical' ? 'vertical rightbelow ' : 'rightbelow ') . 'sbuffer ' . pbuf
   setlocal bufhidden=wipe nobuflisted nomodifiable
   setlocal filetype=html
   let b:mdpost_preview_of = a:src
@@ -669,13 +687,12 @@ function! s:preview_refresh(src, force) abort
   call setbufvar(pbuf, '&modified', 0)
 endfunction
 
-function! s:preview_close(buf) abort
-  let src = getbufvar(a:buf, 'mdpost_preview_of', -1) >= 0 ? getbufvar(a:buf, 'mdpost_preview_of') : a:buf
-  let pbuf = getbufvar(src, 'mdpost_preview', -1)
+function! s:preview_close(src) abort
+  let pbuf = getbufvar(a:src, 'mdpost_preview', -1)
   if pbuf >= 0 && bufexists(pbuf)
     execute 'bwipeout ' . pbuf
   endif
-  call s:preview_gone(src)
+  call s:preview_gone(a:src)
 endfunction
 
 function! s:preview_gone(src) abort
@@ -685,7 +702,7 @@ function! s:preview_gone(src) abort
 endfunction
 
 function! mdpost#preview_complete(...) abort
-  return "close"
+  return "split\nclose"
 endfunction
 
 let &cpo = s:save_cpo

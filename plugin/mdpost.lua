@@ -18,6 +18,16 @@ cmd('PostCheck', function(a)
   require('mdpost.commands').post_check(a)
 end, { bang = true, desc = 'mdpost: check the post: front matter and links (! = whole site into quickfix)' })
 
+cmd('PostPreview', function(a)
+  require('mdpost.preview').command(a)
+end, {
+  nargs = '?',
+  complete = function(lead)
+    return require('mdpost.preview').complete(lead)
+  end,
+  desc = 'mdpost: preview the post: split, browser, close (no argument: toggle)',
+})
+
 vim.keymap.set('n', '<Plug>(mdpost-check)', '<Cmd>FrontMatterCheck<CR>', { desc = 'mdpost: check this post' })
 
 local group = vim.api.nvim_create_augroup('mdpost', { clear = true })

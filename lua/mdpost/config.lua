@@ -11,6 +11,13 @@ M.defaults = {
   max_size = 1048576,      -- bytes above which as-you-type checks and folds pause
   folds = true,            -- fold the front matter and heading sections
   fold_level = 99,         -- 'foldlevel' set with the folds: all open at first
+  preview = {              -- :PostPreview
+    debounce_ms = 150,     -- pause after typing before the preview re-renders
+    browser = nil,         -- nil: the system's (open, xdg-open); a program, an argv list, a function(url); false: print the URL
+    css = nil,             -- path of a stylesheet for the browser page instead of the built-in one
+    port = 0,              -- port of the preview server on 127.0.0.1 (0: a free one)
+    sourcepos = true,      -- data-line attributes in the split (they keep it at the cursor)
+  },
 }
 
 local user = {}

@@ -11,15 +11,15 @@ function! Test_helptags_and_every_command_documented() abort
   let tags = map(readfile(dir . '/doc/tags'), 'split(v:val, "\t")[0]')
   let cmds = filter(getcompletion('', 'command'), 'v:val =~# "^\\%(FrontMatter\\|Post\\)"')
   call assert_equal(['FrontMatterCheck', 'PostCheck', 'PostPreview'], sort(cmds))
-  for name in cmds + ['mdpost-vim', 'mdpost-vim-options', 'mdpost-vim-library']
+  for name in cmds + ['mdpost-vim', 'mdpost-vim-options', 'mdpost-vim-library', 'mdpost-vim-preview']
     let tag = name =~# '^mdpost' ? name : ':' . name
     call assert_true(index(tags, tag) >= 0, 'help for ' . tag)
   endfor
   call assert_true(index(tags, '<Plug>(mdpost-check)') >= 0)
   call assert_notequal('', maparg('<Plug>(mdpost-check)', 'n'))
   execute 'set rtp^=' . fnameescape(dir)
-  help :PostPreview
+  help mdpost-vim-preview
   call assert_match('mdpost\.txt$', bufname(''))
-  call assert_match('\*:PostPreview\*', getline('.'))
+  call assert_match('\*mdpost-vim-preview\*', getline('.'))
   helpclose
 endfunction
