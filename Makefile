@@ -46,7 +46,7 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(WARN)
 DEP_CFLAGS = $(YAML_CFLAGS) $(CMARK_CFLAGS) $(MSGPACK_CFLAGS) $(CURL_CFLAGS) $(TS_CFLAGS)
 LIBS = $(YAML_LIBS) $(CMARK_LIBS) $(MSGPACK_LIBS) $(CURL_LIBS) -lpthread -lm
 
-CORE := util frontmatter yaml toml json schema dates markdown anchors links index render pack api site http
+CORE := util frontmatter yaml toml json schema dates markdown anchors links index render pack api site http vimcall
 CORE_OBJS = $(CORE:%=$(BUILD)/obj/%.o)
 GRAMMAR_OBJS = $(BUILD)/obj/ts-markdown-parser.o $(BUILD)/obj/ts-markdown-scanner.o \
                $(BUILD)/obj/ts-inline-parser.o $(BUILD)/obj/ts-inline-scanner.o \
@@ -55,7 +55,7 @@ ALL_OBJS = $(CORE_OBJS) $(BUILD)/obj/presets.o $(GRAMMAR_OBJS)
 PRESETS := $(sort $(wildcard csrc/presets/*.yaml))
 C_TESTS := $(patsubst tests/c/%.c,%,$(wildcard tests/c/test_*.c))
 
-.PHONY: all check-deps deps test test-c test-cli test-nvim test-nvim-current \
+.PHONY: all check-deps deps test test-c test-cli test-nvim test-nvim-current test-vim \
         nvim-current asan demo clean bench fuzz fuzz-build leakcheck ensure-deps test-browser
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
@@ -112,9 +112,11 @@ $(BUILD)/obj/%.o: csrc/%.c $(wildcard csrc/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) $(DEP_CFLAGS) -c $< -o $@
 
+# -z nodelete: Vim's libcall() dlcloses the library after every call; the
+# sites cached for it and their index threads must stay mapped.
 $(BUILD)/libmdpost.so: $(ALL_OBJS)
 	$(CC) -shared -o $@ $(ALL_OBJS) $(TS_LIBS) $(LIBS) $(EXTRA_LDFLAGS) \
-	  -Wl,--exclude-libs,ALL -Wl,-z,defs -Wl,-soname,libmdpost.so
+	  -Wl,--exclude-libs,ALL -Wl,-z,defs -Wl,-soname,libmdpost.so -Wl,-z,nodelete
 
 $(BUILD)/mdpost: $(BUILD)/obj/cli.o $(ALL_OBJS)
 	$(CC) -o $@ $(BUILD)/obj/cli.o $(ALL_OBJS) $(TS_LIBS) $(LIBS) $(EXTRA_LDFLAGS)
@@ -127,7 +129,7 @@ $(BUILD)/tests/%: tests/c/%.c tests/c/harness.h $(wildcard tests/c/*_cases.h) te
 # ---- tests ----------------------------------------------------------------
 # Like `make demo`, `make test` first installs what a fresh machine lacks.
 test: ensure-deps
-	@$(MAKE) --no-print-directory test-c test-cli test-nvim test-nvim-current test-browser
+	@$(MAKE) --no-print-directory test-c test-cli test-nvim test-nvim-current test-vim test-browser
 
 ensure-deps:
 	@bash .ci/deps --if-missing
@@ -145,6 +147,11 @@ test-cli: all
 
 test-nvim: all
 	@NVIM="$(NVIM)" bash tests/nvim/run.sh
+
+# Vim 9 without Lua (Debian's vim): the same library through libcall().
+VIM_BIN ?= vim
+test-vim: all
+	@VIM_BIN="$(VIM_BIN)" NVIM="$(NVIM)" bash tests/vim/run.sh
 
 # The browser preview in headless chromium, on Neovim 0.7.2 and (when
 # fetched) the newest; the screenshot is kept in build/test-artifacts/.
@@ -182,7 +189,7 @@ leakcheck: all $(C_TESTS:%=$(BUILD)/tests/%)
 # takes bytes. `make fuzz` runs each for FUZZ_SECONDS from the seed corpus
 # in tests/fuzz/corpus (new inputs go to build/fuzz/corpus, not the repo).
 FUZZ_SECONDS ?= 60
-FUZZERS := post schema site
+FUZZERS := post schema site vim
 FUZZ_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 fuzz-build:
 	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \

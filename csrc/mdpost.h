@@ -212,6 +212,18 @@ MDPOST_API int mdpost_doc_folds(mdpost_result *out, mdpost_doc *doc,
                                 const char *src, size_t len,
                                 const char *opts, size_t opts_len);
 
+/*
+ * For Vim's libcall() only (autoload/mdpost.vim): a JSON request in, a JSON
+ * reply out ({"result": ...} or {"error": "..."}), the calls above with their
+ * msgpack as JSON. libcall() passes and returns NUL-terminated strings, and
+ * loads the library anew for every call; so, unlike the rest of this API,
+ * this entry keeps state: the reply stays valid until the next call on the
+ * same thread, and open sites and their indexes are cached by root (the
+ * library is linked -z nodelete so they survive). Other callers: use the
+ * functions above.
+ */
+MDPOST_API const char *mdpost_vim(const char *request);
+
 /* Release what a call put into `r`; `r` may be reused afterwards. */
 MDPOST_API void mdpost_result_free(mdpost_result *r);
 
