@@ -181,7 +181,7 @@ int md_http_new(md_http **out, const md_http_config *cfg, const char *site_root)
 		}
 		/* site.c reported patterns that do not compile; they are left out. */
 		for (int i = 0; i < h->cfg.n_exclude; i++)
-			if (regcomp(&h->exclude[h->n_exclude], h->cfg.exclude[i], REG_EXTENDED | REG_NOSUB) == 0)
+			if (md_regcomp(&h->exclude[h->n_exclude], h->cfg.exclude[i]) == 0)
 				h->n_exclude++;
 	}
 	h->multi = curl_multi_init();

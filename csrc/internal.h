@@ -47,6 +47,11 @@ size_t md_line_of(const char *src, size_t off);
 void md_lines_pos(const md_lines *l, size_t off, size_t *line, size_t *col);
 void md_lines_free(md_lines *l);
 
+/* ---- regular expressions (POSIX extended, no sub-matches) ------------ */
+#include <regex.h>
+/* 0, or -1 for a pattern that does not compile or is too costly to. */
+int md_regcomp(regex_t *re, const char *pat);
+
 /* ---- string set (keys copied; an optional value pointer each) ------- */
 typedef struct md_strset_slot {
 	char *key;

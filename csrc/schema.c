@@ -555,7 +555,7 @@ static void check_pattern(vctx *c, const md_value *pat, const md_value *v,
 	if (pat->kind != MD_V_STRING || v->kind != MD_V_STRING)
 		return;
 	regex_t re;
-	if (regcomp(&re, pat->str, REG_EXTENDED | REG_NOSUB) != 0)
+	if (md_regcomp(&re, pat->str) != 0)
 		return;  /* reported when the schema is loaded */
 	int ok = regexec(&re, v->str, 0, NULL, 0) == 0;
 	regfree(&re);
@@ -791,10 +791,11 @@ static void lint_schema(const md_value *s, md_diags *d, int depth)
 			const md_entry *e = &s->entries[i];
 			if (key_eq(e->key, e->key_len, "pattern", 7) && e->value->kind == MD_V_STRING) {
 				regex_t re;
-				if (regcomp(&re, e->value->str, REG_EXTENDED | REG_NOSUB) != 0)
+				if (md_regcomp(&re, e->value->str) != 0)
 					md_diags_add(d, e->value->start, e->value->end, MD_SEV_ERROR,
 					             "schema-invalid", "pattern %s is not a valid "
-					             "extended regular expression", e->value->str);
+					             "extended regular expression (or repeats more than "
+					             "4096 times)", e->value->str);
 				else
 					regfree(&re);
 			}

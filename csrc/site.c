@@ -31,8 +31,20 @@ static int is_file(const char *p)
 int md_site_find(md_site *site, const char *path)
 {
 	char dir[PATH_MAX];
-	if (!realpath(path, dir))
-		return 0;
+	if (!realpath(path, dir)) {
+		/* A post not written yet: its directory may exist. */
+		char parent[PATH_MAX];
+		snprintf(parent, sizeof(parent), "%s", path);
+		char *slash = strrchr(parent, '/');
+		if (slash == parent)
+			slash[1] = '\0';
+		else if (slash)
+			*slash = '\0';
+		else
+			snprintf(parent, sizeof(parent), ".");
+		if (!realpath(parent, dir))
+			return 0;
+	}
 	struct stat st;
 	if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		char *slash = strrchr(dir, '/');
@@ -330,7 +342,7 @@ static void read_external(mdpost_site *s, const md_config *c, const char *path,
 				regex_t re;
 				int bad = p->kind != MD_V_STRING || p->str_len >= sizeof(x->exclude[0]) ||
 				          x->n_exclude >= MD_HTTP_MAX_EXCLUDE;
-				if (!bad && (bad = regcomp(&re, p->str, REG_EXTENDED | REG_NOSUB) != 0) == 0)
+				if (!bad && (bad = md_regcomp(&re, p->str) != 0) == 0)
 					regfree(&re);
 				if (bad) {
 					d.start = p->start;

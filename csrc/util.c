@@ -574,3 +574,48 @@ void md_strset_free(md_strset *s)
 	free(s->slots);
 	memset(s, 0, sizeof(*s));
 }
+
+/* ---- regular expressions ------------------------------------------------------ */
+
+/*
+ * regcomp for patterns users write in schemas and settings. glibc expands
+ * bounded repetitions into automaton states, so `[0-9]{1,20000}` takes
+ * gigabytes and seconds: patterns whose repetition counts multiply past
+ * 4096 (or are longer than 4 KB) are refused like invalid ones.
+ */
+int md_regcomp(regex_t *re, const char *pat)
+{
+	size_t len = strlen(pat);
+	if (len > 4096)
+		return -1;
+	unsigned long weight = 1;
+	for (size_t i = 0; i < len; i++) {
+		if (pat[i] == '\\' && i + 1 < len) {
+			i++;
+			continue;
+		}
+		if (pat[i] != '{')
+			continue;
+		unsigned long a = 0, b = 0;
+		size_t j = i + 1;
+		int digits = 0;
+		while (j < len && pat[j] >= '0' && pat[j] <= '9' && a <= 100000)
+			a = a * 10 + (unsigned long)(pat[j++] - '0'), digits++;
+		b = a;
+		if (j < len && pat[j] == ',') {
+			j++;
+			b = 0;
+			while (j < len && pat[j] >= '0' && pat[j] <= '9' && b <= 100000)
+				b = b * 10 + (unsigned long)(pat[j++] - '0'), digits++;
+			if (b < a)
+				b = a;  /* {n,}: counts as n */
+		}
+		if (!digits || j >= len || pat[j] != '}')
+			continue;
+		weight *= b ? b : 1;
+		if (weight > 4096)
+			return -1;
+		i = j;
+	}
+	return regcomp(re, pat, REG_EXTENDED | REG_NOSUB) != 0 ? -1 : 0;
+}

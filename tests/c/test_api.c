@@ -127,4 +127,21 @@ TEST(site_find)
 	CHECK_MEM(g->via.str.ptr, g->via.str.size, "hugo");
 	msgpack_unpacked_destroy(&u);
 	mdpost_result_free(&r);
+	/* A post not written yet belongs to the site of its directory. */
+	p = "examples/site/content/posts/not-written-yet.md";
+	CHECK_INT(mdpost_site_find(&r, p, strlen(p)), 0);
+	o = unpack(&u, &r);
+	CHECK(o && o->type == MSGPACK_OBJECT_MAP);
+	const msgpack_object *root = get(o, "root");
+	CHECK(root && root->via.str.size > 13 &&
+	      memcmp(root->via.str.ptr + root->via.str.size - 13, "examples/site", 13) == 0);
+	msgpack_unpacked_destroy(&u);
+	mdpost_result_free(&r);
+	/* Nor its directory: no site. */
+	p = "/nonexistent/dir/post.md";
+	CHECK_INT(mdpost_site_find(&r, p, strlen(p)), 0);
+	o = unpack(&u, &r);
+	CHECK(o && o->type == MSGPACK_OBJECT_NIL);
+	msgpack_unpacked_destroy(&u);
+	mdpost_result_free(&r);
 }

@@ -220,6 +220,23 @@ TEST(bad_schema_is_reported)
 	md_schema_free(&s);
 	md_diags_free(&d);
 	d = (md_diags){0};
+	/* A repetition glibc would expand into gigabytes (found by fuzz-schema). */
+	text = "properties:\n  a: { pattern: '^[0-9]{1,20700}$' }\n";
+	CHECK_INT(md_schema_load(&s, text, strlen(text), &d), 0);
+	CHECK_INT(d.n, 1);
+	CHECK(d.n && strstr(d.v[0].message, "repeats more than 4096 times") != NULL);
+	md_schema_free(&s);
+	md_diags_free(&d);
+	d = (md_diags){0};
+	/* Usual patterns still compile: dates, slugs, bounded lengths. */
+	regex_t re;
+	CHECK_INT(md_regcomp(&re, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), 0);
+	regfree(&re);
+	CHECK_INT(md_regcomp(&re, "^.{1,70}$"), 0);
+	regfree(&re);
+	CHECK_INT(md_regcomp(&re, "(a{100}){100}"), -1);
+	CHECK_INT(md_regcomp(&re, "a\\{5000}"), 0);  /* an escaped brace is no count */
+	regfree(&re);
 	text = "extends: nope\n";
 	CHECK_INT(md_schema_load(&s, text, strlen(text), &d), 0);
 	CHECK_INT(d.n, 1);
