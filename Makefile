@@ -238,6 +238,7 @@ bench: all $(BUILD)/bench-frontmatter $(BUILD)/bench-pathological $(BUILD)/bench
 	@$(BUILD)/bench-editor examples/site/content/posts/paris-ai-summit/index.md \
 	  $$(ls -S $$(find $(BENCH_SITE)/content -name '*.md' -size -11k -size +9k) | head -n 1) \
 	  $$(ls -S $$(find $(BENCH_SITE)/content -name '*.md') | head -n 1)
+	@bash bench/render.sh $(BUILD)/mdpost $(BENCH_SITE)
 	@$(BUILD)/bench-frontmatter examples/site/content/posts/paris-ai-summit/index.md
 	@$(BUILD)/bench-frontmatter $$(find $(BENCH_SITE)/content -name '*.md' | sort)
 	@FULL=1 ROUNDS=20 $(BUILD)/bench-frontmatter $$(ls -S $$(find $(BENCH_SITE)/content -name '*.md') | head -n 1)
