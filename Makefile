@@ -233,7 +233,8 @@ $(BUILD)/bench-pathological: bench/pathological.c tests/pathological.h $(ALL_OBJ
 $(BENCH_SITE)/defects.json:
 	python3 $(SHARED)/bench/gen_site.py --posts 200 --out $(BENCH_SITE) --seed 7 --force >/dev/null
 
-BENCH_POSTS ?= 2000
+# medium (2,000 posts), large (20,000), a number of posts, or a list: medium,large
+BENCH_SIZES ?= $(or $(BENCH_POSTS),medium)
 bench: all $(BUILD)/bench-frontmatter $(BUILD)/bench-pathological $(BUILD)/bench-editor $(BENCH_SITE)/defects.json
 	@$(BUILD)/bench-editor examples/site/content/posts/paris-ai-summit/index.md \
 	  $$(ls -S $$(find $(BENCH_SITE)/content -name '*.md' -size -11k -size +9k) | head -n 1) \
@@ -243,7 +244,7 @@ bench: all $(BUILD)/bench-frontmatter $(BUILD)/bench-pathological $(BUILD)/bench
 	@$(BUILD)/bench-frontmatter $$(find $(BENCH_SITE)/content -name '*.md' | sort)
 	@FULL=1 ROUNDS=20 $(BUILD)/bench-frontmatter $$(ls -S $$(find $(BENCH_SITE)/content -name '*.md') | head -n 1)
 	@$(BUILD)/bench-pathological
-	@python3 bench/site.py $(BUILD)/mdpost $(SHARED)/bench/gen_site.py $(BUILD)/bench $(BENCH_POSTS)
+	@python3 bench/site.py $(BUILD)/mdpost $(SHARED)/bench/gen_site.py $(BUILD)/bench $(BENCH_SIZES)
 	@$(NVIM) --headless -u tests/nvim/minimal_init.lua -i NONE -n -c 'luafile bench/external_stall.lua'
 
 clean:
