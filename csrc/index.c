@@ -239,6 +239,10 @@ static void prepare_page(const mdpost_index *x, const char *rel, const char *tex
 	md_frontmatter_parse(&fm, text, len, &d);
 	md_diags_free(&d);
 	p->url = md_page_url(x->site, rel, fm.root);
+	if (p->url) {
+		p->url_len = strlen(p->url);
+		p->url_chars = md_utf8_count(p->url, p->url_len);
+	}
 	const char *base = strrchr(rel, '/');
 	base = base ? base + 1 : rel;
 	p->leaf = strncmp(base, "index.", 6) == 0;
@@ -714,8 +718,15 @@ const md_page *md_index_nearest(const mdpost_index *cx, const char *url, size_t 
 	if (found)
 		return best == &no_page ? NULL : best;
 	size_t best_d = 4;
-	for (size_t i = 0; i < x->n_pages; i++) {
-		size_t d = md_edit_distance(x->pages[i]->url, strlen(x->pages[i]->url), url, n);
+	/* Edit distance is at least the difference in length: at 20,000
+	 * pages most are skipped on that alone. */
+	size_t chars = md_utf8_count(url, n);
+	for (size_t i = 0; chars <= 64 && i < x->n_pages; i++) {
+		const md_page *pg = x->pages[i];
+		size_t diff = pg->url_chars > chars ? pg->url_chars - chars : chars - pg->url_chars;
+		if (!pg->url || diff >= best_d)
+			continue;
+		size_t d = md_edit_distance(pg->url, pg->url_len, url, n);
 		if (d < best_d)
 			best_d = d, best = x->pages[i];
 	}

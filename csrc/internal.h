@@ -433,6 +433,8 @@ struct mdpost_site {
 typedef struct md_page {
 	char *path;      /* in the content dir: posts/foo.md, posts/bar/index.md */
 	char *url;       /* published at: /posts/foo/ */
+	size_t url_len;  /* bytes, and characters (for "did you mean") */
+	size_t url_chars;
 	int leaf, branch;
 	md_strset ids;   /* its headings' ids, once ids_ready (md_index_ids) */
 	int ids_ready;
