@@ -386,6 +386,32 @@ int md_render_post(md_buf *out, const md_render_in *in);
 int md_heading_ids(md_strset *ids, const char *src, size_t len, size_t body_start,
                    md_anchor_style style);
 
+/* cmark-gfm, shared by the preview and the checks (render.c). A parse
+ * allocates from the calling thread's arena: md_cmark_release() frees
+ * every tree and parser made since. `all_extensions` 0: tables only (the
+ * block structure). */
+struct cmark_node;
+struct cmark_parser;
+struct md_anchor_src;
+struct cmark_node *md_cmark_parse(const char *s, size_t n, int options, int all_extensions,
+                                  struct cmark_parser **parser);
+void md_cmark_release(void);
+
+/* Finds the start of a 1-based line of the body, scanning on from the
+ * last line asked for (one pass when lines come in order). */
+typedef struct md_line_cursor {
+	const char *body;
+	size_t len, line, off;
+} md_line_cursor;
+const char *md_body_line(md_line_cursor *lc, size_t line);
+
+/* A heading node's id source, from the raw source as goldmark takes it:
+ * an ATX heading from its first # (`*text` there, `*atx` set), a setext
+ * heading from the last line of its text without the container prefix.
+ * Returns 0, 1 (no such line: nothing to free) or MDPOST_ENOMEM. */
+int md_cmark_heading_source(struct cmark_node *node, md_line_cursor *lc,
+                            struct md_anchor_src *as, const char **text, int *atx);
+
 /* The page a ref/relref shortcode's path names (links.c); NULL if none. */
 const md_page *md_ref_lookup(const mdpost_index *idx, const char *page_path,
                              const char *path, size_t n, int *ambiguous);

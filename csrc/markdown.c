@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <tree_sitter/api.h>
+#include <cmark-gfm.h>
 
 #include "anchors.h"
 #include "internal.h"
@@ -280,7 +281,7 @@ static TSTree *parse_blocks(TSParser **parser, const char *src, size_t len, size
 	return tree;
 }
 
-int md_headings_collect(md_headings *h, const char *src, size_t len,
+static int ts_headings_collect(md_headings *h, const char *src, size_t len,
                         size_t body_start, const char *anchor_style)
 {
 	memset(h, 0, sizeof(*h));
@@ -596,17 +597,21 @@ static int link_cmp(const void *a, const void *b)
 }
 
 /* Block nodes: definitions and raw HTML blocks; inline ranges to parse. */
+typedef struct span {
+	size_t start, end;  /* in the body */
+} span;
+
 typedef struct ranges {
-	TSRange *v;
+	span *v;
 	size_t n, cap;
 } ranges;
 
-/* Adds the range from `from`'s start to `to`'s end for the inline parse. */
-static void push_range(lwalk *w, ranges *r, TSNode from, TSNode to)
+/* Adds body[s..e) for the inline parse. */
+static void push_span(lwalk *w, ranges *r, size_t s, size_t e)
 {
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 64;
-		TSRange *v = realloc(r->v, cap * sizeof(*v));
+		span *v = realloc(r->v, cap * sizeof(*v));
 		if (!v) {
 			w->oom = 1;
 			return;
@@ -614,8 +619,13 @@ static void push_range(lwalk *w, ranges *r, TSNode from, TSNode to)
 		r->v = v;
 		r->cap = cap;
 	}
-	r->v[r->n++] = (TSRange){ts_node_start_point(from), ts_node_end_point(to),
-	                         ts_node_start_byte(from), ts_node_end_byte(to)};
+	r->v[r->n++] = (span){s, e};
+}
+
+/* Adds the range from `from`'s start to `to`'s end for the inline parse. */
+static void push_range(lwalk *w, ranges *r, TSNode from, TSNode to)
+{
+	push_span(w, r, ts_node_start_byte(from), ts_node_end_byte(to));
 }
 
 static void visit_blocks(lwalk *w, TSNode n, ranges *r)
@@ -877,13 +887,494 @@ static void inline_range(lwalk *w, TSParser *inl, md_doc_cache *c, const char *t
 	}
 }
 
+/* ---- the block structure from cmark-gfm ------------------------------------ */
+
+/*
+ * cmark-gfm gives the blocks with their source positions (line and byte
+ * column, 1-based): paragraphs, headings and table cells hold the inline
+ * content the inline grammar reads; code blocks hold none; HTML blocks
+ * hold raw HTML. It consumes link reference definitions without a trace:
+ * they are read here from the raw lines cmark says they must be on.
+ */
+typedef struct bwalk {
+	lwalk *w;
+	ranges *r;
+	const char *body;
+	size_t blen;
+	size_t *ls;               /* start of each body line (cmark's: \n, \r\n or \r) */
+	size_t nl;
+	unsigned char *covered;   /* per line: a block cmark made is on it */
+	md_headings *out;
+	md_lines *lines;          /* of the whole source */
+	md_line_cursor lc;
+	md_anchor_style style;
+	md_idset ids;
+	int links;                /* 0: headings only */
+} bwalk;
+
+static int is_punct(char c) { return c && strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", c); }
+
+/* The end of the line holding `i`, before its line ending. */
+static size_t line_end(const char *s, size_t i, size_t lim)
+{
+	while (i < lim && s[i] != '\n' && s[i] != '\r')
+		i++;
+	return i;
+}
+
+/* After the line ending at `i` (which must be one). */
+static size_t past_eol(const char *s, size_t i, size_t lim)
+{
+	if (i < lim && s[i] == '\r')
+		return i + 1 < lim && s[i + 1] == '\n' ? i + 2 : i + 1;
+	return i < lim && s[i] == '\n' ? i + 1 : i;
+}
+
+/* A continuation line's container prefix: block quote markers, indentation. */
+static size_t skip_prefix(const char *s, size_t i, size_t lim)
+{
+	while (i < lim && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'))
+		i++;
+	return i;
+}
+
+static size_t skip_spaces(const char *s, size_t i, size_t lim)
+{
+	while (i < lim && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+/* Spaces, at most one line ending (and the next line's prefix), spaces. */
+static size_t spnl(const char *s, size_t i, size_t lim)
+{
+	i = skip_spaces(s, i, lim);
+	if (i < lim && (s[i] == '\n' || s[i] == '\r'))
+		i = skip_prefix(s, past_eol(s, i, lim), lim);
+	return i;
+}
+
+static int at_eol(const char *s, size_t i, size_t lim)
+{
+	return i >= lim || s[i] == '\n' || s[i] == '\r';
+}
+
+/*
+ * One link reference definition at s[i] (a `[`), as CommonMark reads it
+ * (cmark's parse_reference_inline): [label]: destination "title", the
+ * label up to 999 characters and not blank, the destination <...> or
+ * without spaces and with balanced parentheses, the title "...", '...'
+ * or (...), each part on the same or the next line, nothing after but
+ * spaces. Returns the offset after it (and its line ending), or 0.
+ */
+static size_t refdef_at(const char *s, size_t i, size_t lim, size_t *label_s, size_t *label_e,
+                        size_t *dest_s, size_t *dest_e)
+{
+	size_t j = i + 1;
+	int blank = 1;
+	while (j < lim && s[j] != '[' && s[j] != ']') {
+		if (s[j] == '\\' && j + 1 < lim && is_punct(s[j + 1]))
+			j++;
+		if (!(s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r'))
+			blank = 0;
+		j++;
+		if (j - i > 1000)
+			return 0;
+	}
+	if (j >= lim || s[j] != ']' || blank || j + 1 >= lim || s[j + 1] != ':')
+		return 0;
+	*label_s = i + 1;
+	*label_e = j;
+	j = spnl(s, j + 2, lim);
+	size_t ds = j;
+	if (j < lim && s[j] == '<') {
+		for (j++; j < lim && s[j] != '>' && s[j] != '<' && s[j] != '\n' && s[j] != '\r'; j++)
+			if (s[j] == '\\' && j + 1 < lim && is_punct(s[j + 1]))
+				j++;
+		if (j >= lim || s[j] != '>')
+			return 0;
+		*dest_s = ds + 1;
+		*dest_e = j++;
+	} else {
+		int depth = 0;
+		while (j < lim && (unsigned char)s[j] > ' ' && s[j] != 0x7f) {
+			if (s[j] == '\\' && j + 1 < lim && is_punct(s[j + 1])) {
+				j += 2;
+				continue;
+			}
+			if (s[j] == '(' && ++depth > 32)
+				return 0;
+			if (s[j] == ')' && depth-- == 0)
+				break;
+			j++;
+		}
+		if (j == ds)
+			return 0;
+		*dest_s = ds;
+		*dest_e = j;
+	}
+	/* The title, when it is followed by the end of its line. */
+	size_t t = spnl(s, j, lim);
+	if (t > j && t < lim && (s[t] == '"' || s[t] == '\'' || s[t] == '(')) {
+		char open = s[t], close = open == '(' ? ')' : open;
+		size_t k = t + 1;
+		while (k < lim && s[k] != close && !(open == '(' && s[k] == '(')) {
+			if (s[k] == '\\' && k + 1 < lim && is_punct(s[k + 1]))
+				k++;
+			k++;
+		}
+		if (k < lim && s[k] == close) {
+			size_t e = skip_spaces(s, k + 1, lim);
+			if (at_eol(s, e, lim))
+				return past_eol(s, e, lim);
+		}
+	}
+	j = skip_spaces(s, j, lim);
+	return at_eol(s, j, lim) ? past_eol(s, j, lim) : 0;
+}
+
+/* The definitions at the start of body[i..lim): each pushed; returns where
+ * the rest starts. */
+static size_t refdefs(bwalk *b, size_t i, size_t lim)
+{
+	const char *s = b->body;
+	while (i + 1 < lim && s[i] == '[' && s[i + 1] != '^') {
+		size_t ls, le, ds, de;
+		size_t e = refdef_at(s, i, lim, &ls, &le, &ds, &de);
+		if (!e)
+			break;
+		if (b->links) {
+			size_t base = b->w->base;
+			if (push_link(b->w->d, MD_LINK_DEFINITION, base + ds, base + de, s + ds, de - ds,
+			              s + ls, le - ls, 0))
+				b->w->oom = 1;
+		}
+		i = skip_prefix(s, e, lim);
+	}
+	return i;
+}
+
+/* Byte offset of cmark's (line, column), both 1-based; column 0 is the
+ * line's start. */
+static size_t pos_at(const bwalk *b, int line, int col)
+{
+	if (line < 1)
+		return 0;
+	if ((size_t)line > b->nl)
+		return b->blen;
+	size_t o = b->ls[line - 1] + (col > 0 ? (size_t)col - 1 : 0);
+	size_t e = line_end(b->body, b->ls[line - 1], b->blen);
+	return o < e ? o : e;
+}
+
+/* Past the last byte of cmark's inclusive end (line, column). */
+static size_t end_at(const bwalk *b, int line, int col)
+{
+	if (line < 1)
+		return 0;
+	if ((size_t)line > b->nl)
+		return b->blen;
+	size_t o = b->ls[line - 1] + (col > 0 ? (size_t)col : 0);
+	size_t e = line_end(b->body, b->ls[line - 1], b->blen);
+	return o < e ? o : e;
+}
+
+static void cover(bwalk *b, cmark_node *n)
+{
+	int s = cmark_node_get_start_line(n), e = cmark_node_get_end_line(n);
+	for (int k = s < 1 ? 1 : s; k <= e && (size_t)k <= b->nl; k++)
+		b->covered[k] = 1;
+}
+
+static int all_of(const char *s, size_t i, size_t e, char c)
+{
+	size_t k = i;
+	while (k < e && s[k] == c)
+		k++;
+	return k > i && skip_spaces(s, k, e) == e;
+}
+
+static void cm_heading(bwalk *b, cmark_node *n)
+{
+	lwalk *w = b->w;
+	const char *s = b->body;
+	if (b->out->n >= MD_MAX_HEADINGS) {
+		b->out->truncated = 1;  /* a post with 20000 headings is not a post */
+		return;
+	}
+	int sl = cmark_node_get_start_line(n), el = cmark_node_get_end_line(n);
+	md_heading x = {0};
+	x.level = cmark_node_get_heading_level(n);
+	size_t cs = pos_at(b, sl, cmark_node_get_start_column(n)), ce;
+	cs = skip_spaces(s, cs, b->blen);
+	if (cs < b->blen && s[cs] == '#') {
+		/* ATX: the text between the #s and an optional closing sequence. */
+		size_t le = line_end(s, cs, b->blen);
+		x.start = cs;
+		x.end = le;
+		while (cs < le && s[cs] == '#')
+			cs++;
+		cs = skip_spaces(s, cs, le);
+		ce = le;
+		while (ce > cs && (s[ce - 1] == ' ' || s[ce - 1] == '\t'))
+			ce--;
+		size_t h = ce;
+		while (h > cs && s[h - 1] == '#')
+			h--;
+		if (h < ce && (h == cs || s[h - 1] == ' ' || s[h - 1] == '\t')) {
+			ce = h;
+			while (ce > cs && (s[ce - 1] == ' ' || s[ce - 1] == '\t'))
+				ce--;
+		}
+	} else {
+		/* Setext: the lines above the underline (the last line of only
+		 * = or -), definitions at the start not included. */
+		int ul = el;
+		for (; ul > sl; ul--) {
+			size_t u = skip_prefix(s, b->ls[ul - 1], b->blen);
+			size_t ue = line_end(s, u, b->blen);
+			if (all_of(s, u, ue, '=') || all_of(s, u, ue, '-'))
+				break;
+		}
+		ce = ul > sl ? line_end(s, b->ls[ul - 2], b->blen) : line_end(s, cs, b->blen);
+		cs = refdefs(b, cs, ce);
+		x.start = cs;
+		x.end = ul > sl ? line_end(s, b->ls[ul - 1], b->blen) : ce;
+		while (ce > cs && (s[ce - 1] == ' ' || s[ce - 1] == '\t'))
+			ce--;
+	}
+	if (b->links && ce > cs)
+		push_span(w, b->r, cs, ce);
+	md_anchor_src as;
+	const char *p;
+	int atx;
+	int rc = md_cmark_heading_source(n, &b->lc, &as, &p, &atx);
+	if (rc > 0)
+		return;
+	md_buf id = {0};
+	if (rc == 0) {
+		x.text = heading_text(as.text, as.text_len);
+		rc = md_anchor_id(&b->ids, &as, b->style, &id);
+		md_anchor_source_free(&as);
+	}
+	x.id = id.data ? id.data : calloc(1, 1);
+	x.start += w->base;
+	x.end += w->base;
+	size_t col;
+	md_lines_pos(b->lines, x.start, &x.line, &col);
+	if (rc || !x.text || !x.id || id.oom || push_heading(b->out, &x)) {
+		free(x.text);
+		free(x.id);
+		w->oom = 1;
+	}
+}
+
+static void cm_block(bwalk *b, cmark_node *n, cmark_node_type t)
+{
+	lwalk *w = b->w;
+	int sl = cmark_node_get_start_line(n), el = cmark_node_get_end_line(n);
+	switch (t) {
+	case CMARK_NODE_PARAGRAPH: {
+		size_t s = pos_at(b, sl, cmark_node_get_start_column(n));
+		size_t e = end_at(b, el, cmark_node_get_end_column(n));
+		s = refdefs(b, s, e);
+		if (b->links && e > s)
+			push_span(w, b->r, s, e);
+		break;
+	}
+	case CMARK_NODE_HEADING:
+		cm_heading(b, n);
+		break;
+	case CMARK_NODE_HTML_BLOCK:
+		if (b->links && w->d->raw_html)
+			html_links(w, w->base + pos_at(b, sl, cmark_node_get_start_column(n)),
+			           w->base + end_at(b, el, cmark_node_get_end_column(n)));
+		break;
+	default:
+		if (b->links && strcmp(cmark_node_get_type_string(n), "table_cell") == 0) {
+			size_t s = pos_at(b, sl, cmark_node_get_start_column(n));
+			size_t e = end_at(b, el, cmark_node_get_end_column(n));
+			if (e > s)
+				push_span(w, b->r, s, e);
+		}
+	}
+}
+
+/* Definitions on lines no block covers: paragraphs cmark dropped because
+ * they held only definitions (unused footnotes, `[^1]: ...`, are dropped
+ * too: goldmark does not render them either). */
+static void cm_gaps(bwalk *b)
+{
+	const char *s = b->body;
+	for (size_t k = 1; k <= b->nl && !b->w->oom; k++) {
+		if (b->covered[k])
+			continue;
+		size_t i = skip_prefix(s, b->ls[k - 1], b->blen);
+		/* A list item's marker: the definition may be its first block. */
+		for (;;) {
+			size_t m = i;
+			if (m < b->blen && (s[m] == '-' || s[m] == '+' || s[m] == '*')) {
+				m++;
+			} else {
+				while (m < b->blen && m - i < 9 && s[m] >= '0' && s[m] <= '9')
+					m++;
+				if (m == i || m >= b->blen || (s[m] != '.' && s[m] != ')'))
+					break;
+				m++;
+			}
+			if (m < b->blen && (s[m] == ' ' || s[m] == '\t'))
+				i = skip_prefix(s, m, b->blen);
+			else
+				break;
+		}
+		if (i >= b->blen || s[i] != '[')
+			continue;
+		/* The run of uncovered, non-blank lines from here. */
+		size_t last = k;
+		while (last < b->nl && !b->covered[last + 1]) {
+			size_t q = skip_prefix(s, b->ls[last], b->blen);
+			if (at_eol(s, q, b->blen))
+				break;
+			last++;
+		}
+		size_t lim = line_end(s, b->ls[last - 1], b->blen);
+		if (i + 1 < b->blen && s[i + 1] == '^') {
+			k = last;  /* a footnote nothing refers to, with its lines */
+			continue;
+		}
+		size_t rest = refdefs(b, i, lim);
+		if (rest >= lim) {
+			k = last;
+			continue;
+		}
+		/* The line after the definitions is looked at again. */
+		size_t from = k;
+		while (k < last && b->ls[k] <= rest)
+			k++;
+		if (rest > i && k > from)
+			k--;
+	}
+}
+
+/* Headings (and with `links`, inline ranges, definitions and raw HTML
+ * links) of the body, from cmark-gfm's block structure. */
+static int cm_walk(lwalk *w, ranges *r, md_headings *h, md_lines *lines, const char *body,
+                   size_t blen, md_anchor_style style, int links)
+{
+	bwalk b = {0};
+	b.w = w;
+	b.r = r;
+	b.body = body;
+	b.blen = blen;
+	b.out = h;
+	b.lines = lines;
+	b.style = style;
+	b.links = links;
+	b.lc = (md_line_cursor){body, blen, 1, 0};
+	md_idset_init(&b.ids);
+	size_t n = 1;
+	for (size_t i = 0; i < blen; i++)
+		if (body[i] == '\n' || (body[i] == '\r' && (i + 1 >= blen || body[i + 1] != '\n')))
+			n++;
+	b.ls = malloc(n * sizeof(*b.ls));
+	b.covered = calloc(n + 1, 1);
+	if (!b.ls || !b.covered) {
+		free(b.ls);
+		free(b.covered);
+		return MDPOST_ENOMEM;
+	}
+	b.ls[b.nl++] = 0;
+	for (size_t i = 0; i < blen; i++)
+		if (body[i] == '\n' || (body[i] == '\r' && (i + 1 >= blen || body[i + 1] != '\n')))
+			b.ls[b.nl++] = i + 1;
+	int options = CMARK_OPT_SOURCEPOS;
+	if (memmem(body, blen, "[^", 2))
+		options |= CMARK_OPT_FOOTNOTES;
+	cmark_parser *parser = NULL;
+	md_cmark_release();
+	cmark_node *doc = md_cmark_parse(body, blen, options, 0, &parser);
+	if (!doc)
+		w->oom = 1;
+	cmark_node *x = doc ? cmark_node_first_child(doc) : NULL;
+	while (x && !w->oom) {
+		cmark_node_type t = cmark_node_get_type(x);
+		cmark_node *down = NULL;
+		switch (t) {
+		case CMARK_NODE_BLOCK_QUOTE:
+		case CMARK_NODE_LIST:
+		case CMARK_NODE_ITEM:
+		case CMARK_NODE_FOOTNOTE_DEFINITION:
+			down = cmark_node_first_child(x);
+			break;
+		case CMARK_NODE_PARAGRAPH:
+		case CMARK_NODE_HEADING:
+		case CMARK_NODE_HTML_BLOCK:
+		case CMARK_NODE_CODE_BLOCK:
+		case CMARK_NODE_THEMATIC_BREAK:
+			cover(&b, x);
+			cm_block(&b, x, t);
+			break;
+		default: {
+			const char *ts = cmark_node_get_type_string(x);
+			if (strcmp(ts, "table") == 0)
+				cover(&b, x);
+			if (strncmp(ts, "table", 5) == 0 && strcmp(ts, "table_cell") != 0)
+				down = cmark_node_first_child(x);
+			else
+				cm_block(&b, x, t);
+		}
+		}
+		if (down) {
+			x = down;
+			continue;
+		}
+		while (x && x != doc && !cmark_node_next(x))
+			x = cmark_node_parent(x);
+		x = x && x != doc ? cmark_node_next(x) : NULL;
+	}
+	if (links && !w->oom)
+		cm_gaps(&b);
+	md_cmark_release();
+	md_idset_free(&b.ids);
+	free(b.ls);
+	free(b.covered);
+	return w->oom ? MDPOST_ENOMEM : MDPOST_OK;
+}
+
+static int heading_cmp(const void *a, const void *b)
+{
+	const md_heading *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Headings of the body; with `links`, its links too (for md_doc). */
+static int cm_parse(md_doc *d, ranges *r, lwalk *w, const char *src, size_t len,
+                    size_t body_start, md_anchor_style style, int links)
+{
+	md_lines lines;
+	if (md_lines_init(&lines, src, len))
+		return MDPOST_ENOMEM;
+	int rc = cm_walk(w, r, &d->headings, &lines, src + body_start, len - body_start, style, links);
+	if (!rc) {
+		/* cmark puts footnotes last: headings in them too. */
+		for (size_t i = 1; i < d->headings.n; i++)
+			if (d->headings.v[i].start < d->headings.v[i - 1].start) {
+				qsort(d->headings.v, d->headings.n, sizeof(*d->headings.v), heading_cmp);
+				break;
+			}
+		close_sections(&d->headings, &lines);
+	}
+	md_lines_free(&lines);
+	return rc;
+}
+
 int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
                  md_anchor_style style, int raw_html)
 {
 	return md_doc_parse_cached(d, NULL, src, len, body_start, style, raw_html, 0);
 }
 
-int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t len,
+static int ts_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t len,
                         size_t body_start, md_anchor_style style, int raw_html,
                         int headings_only)
 {
@@ -954,14 +1445,14 @@ int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t 
 	/* Each inline range on its own: one parse over all of them (included
 	 * ranges) is several times slower in tree-sitter's lexer. */
 	for (size_t i = 0; i < r.n && !w.oom; i++) {
-		uint32_t rs = r.v[i].start_byte, re = r.v[i].end_byte;
+		size_t rs = r.v[i].start, re = r.v[i].end;
 		/* Every link starts with [ (links, images, references) or <
 		 * (autolinks, raw HTML): most paragraphs have neither. */
 		if (!memchr(body + rs, '[', re - rs) && !memchr(body + rs, '<', re - rs))
 			continue;
 		lwalk sub = w;
 		sub.base = body_start + rs;
-		inline_range(&sub, *inlp, cache, body + rs, re - rs);
+		inline_range(&sub, *inlp, cache, body + rs, (uint32_t)(re - rs));
 		w.oom = sub.oom;
 	}
 	free(r.v);
@@ -989,6 +1480,105 @@ out:
 		ts_parser_delete(inl);
 	if (rc)
 		md_doc_free(d);
+	return rc;
+}
+
+static int cm_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t len,
+                               size_t body_start, md_anchor_style style, int raw_html,
+                               int headings_only)
+{
+	memset(d, 0, sizeof(*d));
+	d->raw_html = raw_html;
+	d->body_start = body_start;
+	const char *body = src + body_start;
+	TSParser *inl = NULL;
+	if (cache && !headings_only && cache->raw_html != raw_html) {
+		/* Raw HTML changes what inline ranges yield. */
+		strset_free_values(&cache->used);
+		strset_free_values(&cache->kept);
+		cache->raw_html = raw_html;
+	}
+	lwalk w = {d, src, body_start, 0};
+	ranges r = {0};
+	int rc = cm_parse(d, &r, &w, src, len, body_start, style, !headings_only);
+	if (!rc && d->headings.truncated && !d->limit) {
+		d->limit = "more than 20000 headings in one post: the rest get no id, and links "
+		           "to them are not checked";
+		d->limit_offset = d->headings.v[d->headings.n - 1].end;
+	}
+	if (rc || headings_only)
+		goto out;
+	TSParser **inlp = cache ? &cache->inl : &inl;
+	if (!*inlp) {
+		*inlp = ts_parser_new();
+		if (!*inlp || !ts_parser_set_language(*inlp, tree_sitter_markdown_inline())) {
+			rc = *inlp ? MDPOST_EINTERNAL : MDPOST_ENOMEM;
+			goto out;
+		}
+	}
+	/* Each inline range on its own: one parse over all of them (included
+	 * ranges) is several times slower in tree-sitter's lexer. */
+	for (size_t i = 0; i < r.n && !w.oom; i++) {
+		size_t rs = r.v[i].start, re = r.v[i].end;
+		/* Every link starts with [ (links, images, references) or <
+		 * (autolinks, raw HTML): most paragraphs have neither. */
+		if (re - rs > UINT32_MAX ||
+		    (!memchr(body + rs, '[', re - rs) && !memchr(body + rs, '<', re - rs)))
+			continue;
+		lwalk sub = w;
+		sub.base = body_start + rs;
+		inline_range(&sub, *inlp, cache, body + rs, (uint32_t)(re - rs));
+		w.oom = sub.oom;
+	}
+	if (cache) {
+		/* Entries no range used this time are dropped: memory follows the post. */
+		strset_free_values(&cache->kept);
+		cache->kept = cache->used;
+		memset(&cache->used, 0, sizeof(cache->used));
+	}
+	if (!w.oom)
+		scan_shortcodes(&w, body_start, len);
+	if (d->n_links > 1)
+		qsort(d->links, d->n_links, sizeof(*d->links), link_cmp);
+	/* Every id of the page, for #fragment checks. */
+	for (size_t i = 0; !w.oom && i < d->headings.n; i++)
+		if (md_strset_put(&d->ids, d->headings.v[i].id, strlen(d->headings.v[i].id), NULL))
+			w.oom = 1;
+	rc = w.oom ? MDPOST_ENOMEM : MDPOST_OK;
+out:
+	free(r.v);
+	if (inl)
+		ts_parser_delete(inl);
+	if (rc)
+		md_doc_free(d);
+	return rc;
+}
+
+int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t len,
+                        size_t body_start, md_anchor_style style, int raw_html,
+                        int headings_only)
+{
+	if (getenv("MDPOST_TS_BLOCKS"))
+		return ts_doc_parse_cached(d, cache, src, len, body_start, style, raw_html, headings_only);
+	return cm_doc_parse_cached(d, cache, src, len, body_start, style, raw_html, headings_only);
+}
+
+int md_headings_collect(md_headings *h, const char *src, size_t len,
+                        size_t body_start, const char *anchor_style)
+{
+	if (getenv("MDPOST_TS_BLOCKS"))
+		return ts_headings_collect(h, src, len, body_start, anchor_style);
+	memset(h, 0, sizeof(*h));
+	md_anchor_style style = MD_ANCHOR_GITHUB;
+	if (anchor_style && *anchor_style && md_anchor_style_parse(anchor_style, &style))
+		return MDPOST_EINVAL;
+	md_doc d;
+	int rc = cm_doc_parse_cached(&d, NULL, src, len, body_start, style, 0, 1);
+	if (!rc) {
+		*h = d.headings;
+		memset(&d.headings, 0, sizeof(d.headings));
+		md_doc_free(&d);
+	}
 	return rc;
 }
 
