@@ -256,15 +256,12 @@ typedef struct md_doc {
 	size_t limit_offset; /* where: byte offset in the source */
 } md_doc;
 
-/* parse_blocks' answer for a post nested too deep to parse safely. */
-#define MD_TOO_DEEP 1
-
 int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
                  md_anchor_style style, int raw_html);
 
-/* A post kept between checks (behind mdpost_doc): its last body and block
- * tree, re-parsed incrementally, and the links of each inline range keyed
- * by the range's text. One thread at a time. */
+/* A post kept between checks (behind mdpost_doc): the links of each
+ * inline range keyed by the range's text (the blocks are re-parsed by
+ * cmark-gfm each time: fast). One thread at a time. */
 typedef struct md_doc_cache md_doc_cache;
 md_doc_cache *md_doc_cache_new(void);
 void md_doc_cache_free(md_doc_cache *c);
