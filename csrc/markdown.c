@@ -1105,6 +1105,28 @@ int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
 	return md_doc_parse_cached(d, NULL, src, len, body_start, style, raw_html, 0);
 }
 
+/*
+ * The part of an inline range the inline grammar must read: from the
+ * first byte that can open a link, image, autolink, raw HTML or a code
+ * span hiding them ([ ! < ` $, and the backslashes before it) to the last
+ * that can close one (] ) > ` $). Text around it holds no link and
+ * changes none (links bind tighter than emphasis): tree-sitter's inline
+ * grammar costs about 1,000 instructions a byte, and a paragraph's links
+ * are usually in its middle.
+ */
+static void trim_inline(const char *s, size_t *rs, size_t *re)
+{
+	size_t i = *rs, e = *re;
+	while (i < e && !strchr("[!<`$", s[i]))
+		i++;
+	while (i > *rs && s[i - 1] == '\\')
+		i--;
+	while (e > i && !strchr("])>`$", s[e - 1]))
+		e--;
+	*rs = i;
+	*re = e;
+}
+
 int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t len,
                         size_t body_start, md_anchor_style style, int raw_html,
                         int headings_only)
@@ -1144,8 +1166,10 @@ int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t 
 		size_t rs = r.v[i].start, re = r.v[i].end;
 		/* Every link starts with [ (links, images, references) or <
 		 * (autolinks, raw HTML): most paragraphs have neither. */
-		if (re - rs > UINT32_MAX ||
-		    (!memchr(body + rs, '[', re - rs) && !memchr(body + rs, '<', re - rs)))
+		if (!memchr(body + rs, '[', re - rs) && !memchr(body + rs, '<', re - rs))
+			continue;
+		trim_inline(body, &rs, &re);
+		if (re - rs > UINT32_MAX)
 			continue;
 		lwalk sub = w;
 		sub.base = body_start + rs;
