@@ -67,10 +67,12 @@ static char *heading_text(const char *s, size_t n)
 
 /* Each heading's section runs to the line before the next heading of the
  * same or a higher level (or the end of the file). */
-static void close_sections(md_headings *h, const md_lines *lines)
+static void close_sections(md_headings *h, const char *src, size_t len)
 {
-	size_t last = lines->n ? lines->n - 1 : 0;
-	if (lines->n > 1 && lines->starts[last] == lines->len)
+	size_t last = 0;
+	for (const char *p = src, *e = src + len; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+		last++;
+	if (last && src[len - 1] == '\n')
 		last--;  /* a final newline does not start a line of its own */
 	for (size_t i = 0; i < h->n; i++) {
 		h->v[i].end_line = last;
@@ -562,7 +564,8 @@ typedef struct bwalk {
 	size_t nl;
 	unsigned char *covered;   /* per line: a block cmark made is on it */
 	md_headings *out;
-	md_lines *lines;          /* of the whole source */
+	const char *src;          /* the whole source, for line numbers */
+	size_t line_off, line_no; /* the last offset counted, its 0-based line */
 	md_line_cursor lc;
 	md_anchor_style style;
 	md_idset ids;
@@ -817,8 +820,14 @@ static void cm_heading(bwalk *b, cmark_node *n)
 	x.id = id.data ? id.data : calloc(1, 1);
 	x.start += w->base;
 	x.end += w->base;
-	size_t col;
-	md_lines_pos(b->lines, x.start, &x.line, &col);
+	/* Headings come in order (footnotes last): one pass counts lines. */
+	if (x.start < b->line_off)
+		b->line_off = b->line_no = 0;
+	for (const char *q = b->src + b->line_off, *qe = b->src + x.start;
+	     (q = memchr(q, '\n', (size_t)(qe - q))); q++)
+		b->line_no++;
+	b->line_off = x.start;
+	x.line = b->line_no;
 	if (rc || !x.text || !x.id || id.oom || push_heading(b->out, &x)) {
 		free(x.text);
 		free(x.id);
@@ -984,7 +993,7 @@ static void cm_gaps(bwalk *b)
 
 /* Headings (and with `links`, inline ranges, definitions and raw HTML
  * links) of the body, from cmark-gfm's block structure. */
-static int cm_walk(lwalk *w, ranges *r, md_headings *h, md_lines *lines, const char *body,
+static int cm_walk(lwalk *w, ranges *r, md_headings *h, const char *src, const char *body,
                    size_t blen, md_anchor_style style, int links)
 {
 	bwalk b = {0};
@@ -993,7 +1002,7 @@ static int cm_walk(lwalk *w, ranges *r, md_headings *h, md_lines *lines, const c
 	b.body = body;
 	b.blen = blen;
 	b.out = h;
-	b.lines = lines;
+	b.src = src;
 	b.style = style;
 	b.links = links;
 	b.lc = (md_line_cursor){body, blen, 1, 0};
@@ -1082,10 +1091,7 @@ static int heading_cmp(const void *a, const void *b)
 static int cm_parse(md_doc *d, ranges *r, lwalk *w, const char *src, size_t len,
                     size_t body_start, md_anchor_style style, int links)
 {
-	md_lines lines;
-	if (md_lines_init(&lines, src, len))
-		return MDPOST_ENOMEM;
-	int rc = cm_walk(w, r, &d->headings, &lines, src + body_start, len - body_start, style, links);
+	int rc = cm_walk(w, r, &d->headings, src, src + body_start, len - body_start, style, links);
 	if (!rc) {
 		/* cmark puts footnotes last: headings in them too. */
 		for (size_t i = 1; i < d->headings.n; i++)
@@ -1093,9 +1099,8 @@ static int cm_parse(md_doc *d, ranges *r, lwalk *w, const char *src, size_t len,
 				qsort(d->headings.v, d->headings.n, sizeof(*d->headings.v), heading_cmp);
 				break;
 			}
-		close_sections(&d->headings, &lines);
+		close_sections(&d->headings, src, len);
 	}
-	md_lines_free(&lines);
 	return rc;
 }
 
