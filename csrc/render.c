@@ -516,7 +516,14 @@ int md_cmark_heading_source(cmark_node *node, md_line_cursor *lc, md_anchor_src 
 	const char *ls = md_body_line(lc, line);
 	if (!ls)
 		return 1;
+	/* cmark's column may lie past the line (a setext heading after
+	 * definitions it consumed): never past the line's end. */
+	const char *le = memchr(ls, '\n', (size_t)(body + len - ls));
+	if (!le)
+		le = body + len;
 	const char *p = ls + (col ? col - 1 : 0);
+	if (p > le)
+		p = le;
 	while (p < body + len && (*p == ' ' || *p == '\t'))
 		p++;
 	*text = p;
