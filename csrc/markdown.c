@@ -935,6 +935,7 @@ static void cm_block(bwalk *b, cmark_node *n, cmark_node_type t)
 static void cm_gaps(bwalk *b)
 {
 	const char *s = b->body;
+	size_t last = 0;
 	for (size_t k = 1; k <= b->nl && !b->w->oom; k++) {
 		if (b->covered[k])
 			continue;
@@ -958,13 +959,16 @@ static void cm_gaps(bwalk *b)
 		}
 		if (i >= b->blen || s[i] != '[')
 			continue;
-		/* The run of uncovered, non-blank lines from here. */
-		size_t last = k;
-		while (last < b->nl && !b->covered[last + 1]) {
-			size_t q = skip_prefix(s, b->ls[last], b->blen);
-			if (at_eol(s, q, b->blen))
-				break;
-			last++;
+		/* The run of uncovered, non-blank lines from here (found once a
+		 * run: the lines after a failed definition are looked at again). */
+		if (k > last) {
+			last = k;
+			while (last < b->nl && !b->covered[last + 1]) {
+				size_t q = skip_prefix(s, b->ls[last], b->blen);
+				if (at_eol(s, q, b->blen))
+					break;
+				last++;
+			}
 		}
 		size_t lim = line_end(s, b->ls[last - 1], b->blen);
 		if (i + 1 < b->blen && s[i + 1] == '^') {
@@ -1087,6 +1091,49 @@ static int heading_cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/*
+ * cmark-gfm's time grows with the square of the list items opened on one
+ * line (`- - - - x`: 80 KB of them take 80 ms, a megabyte seconds). No
+ * post nests lists a hundred deep on one line: such a post gets no
+ * structure check. Returns the 1-based line, or 0. (Block quotes cost
+ * cmark nothing: they nest freely.)
+ */
+#define MD_MAX_LIST_NESTING 100
+
+static size_t lists_too_deep(const char *s, size_t len)
+{
+	size_t line = 0;
+	for (size_t i = 0; i < len;) {
+		size_t depth = 0;
+		line++;
+		for (;;) {
+			while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'))
+				i++;
+			if (i + 1 < len && (s[i] == '-' || s[i] == '*' || s[i] == '+') &&
+			    (s[i + 1] == ' ' || s[i + 1] == '\t')) {
+				depth++;
+				i++;
+				continue;
+			}
+			size_t d = i;
+			while (d < len && d - i < 9 && s[d] >= '0' && s[d] <= '9')
+				d++;
+			if (d > i && d + 1 < len && (s[d] == '.' || s[d] == ')') &&
+			    (s[d + 1] == ' ' || s[d + 1] == '\t')) {
+				depth++;
+				i = d + 1;
+				continue;
+			}
+			break;
+		}
+		if (depth > MD_MAX_LIST_NESTING)
+			return line;
+		const char *nl = memchr(s + i, '\n', len - i);
+		i = nl ? (size_t)(nl - s) + 1 : len;
+	}
+	return 0;
+}
+
 /* Headings of the body; with `links`, its links too (for md_doc). */
 static int cm_parse(md_doc *d, ranges *r, lwalk *w, const char *src, size_t len,
                     size_t body_start, md_anchor_style style, int links)
@@ -1149,7 +1196,20 @@ int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t 
 	}
 	lwalk w = {d, src, body_start, 0};
 	ranges r = {0};
-	int rc = cm_parse(d, &r, &w, src, len, body_start, style, !headings_only);
+	int rc = MDPOST_OK;
+	size_t deep = lists_too_deep(body, len - body_start);
+	if (deep) {
+		const char *p = body;
+		for (size_t l = 1; l < deep; l++) {
+			const char *nl = memchr(p, '\n', (size_t)(src + len - p));
+			p = nl ? nl + 1 : src + len;
+		}
+		d->limit_offset = (size_t)(p - src);
+		d->limit = "lists nest more than 100 deep on one line here: the post's headings and "
+		           "links are not checked";
+		goto out;
+	}
+	rc = cm_parse(d, &r, &w, src, len, body_start, style, !headings_only);
 	if (!rc && d->headings.truncated && !d->limit) {
 		d->limit = "more than 20000 headings in one post: the rest get no id, and links "
 		           "to them are not checked";

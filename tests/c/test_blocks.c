@@ -101,6 +101,25 @@ TEST(line_endings_and_depth)
 	md_buf_puts(&b, "more [y](y.md)\n");
 	CHECK_STR(links_of(b.data, 0), "link`x.md` link`y.md` ");
 	md_buf_free(&b);
+	/* cmark-gfm's time grows with the square of list items opened on one
+	 * line: past 100 the post gets an md-limit and no structure. */
+	md_buf_puts(&b, "# H\n\n[a](#h)\n");
+	for (int i = 0; i < 101; i++)
+		md_buf_puts(&b, "- ");
+	md_buf_puts(&b, "[x](x.md)\n");
+	md_doc d;
+	CHECK_INT(md_doc_parse(&d, b.data, b.len, 0, MD_ANCHOR_GITHUB, 0), 0);
+	CHECK(d.limit && strstr(d.limit, "lists nest more than 100 deep"));
+	CHECK_INT(d.limit_offset, 13);
+	CHECK_INT(d.n_links, 0);
+	CHECK_INT(d.headings.n, 0);
+	md_doc_free(&d);
+	md_buf_free(&b);
+	for (int i = 0; i < 100; i++)
+		md_buf_puts(&b, "- ");
+	md_buf_puts(&b, "[x](x.md)\n");
+	CHECK_STR(links_of(b.data, 0), "link`x.md` ");
+	md_buf_free(&b);
 }
 
 TEST(headings)
