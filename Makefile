@@ -48,8 +48,7 @@ LIBS = $(YAML_LIBS) $(CMARK_LIBS) $(MSGPACK_LIBS) $(CURL_LIBS) -lpthread -lm
 
 CORE := util frontmatter yaml toml json schema dates markdown anchors links index render pack api site http vimcall
 CORE_OBJS = $(CORE:%=$(BUILD)/obj/%.o)
-GRAMMAR_OBJS = $(BUILD)/obj/ts-markdown-parser.o $(BUILD)/obj/ts-markdown-scanner.o \
-               $(BUILD)/obj/ts-inline-parser.o $(BUILD)/obj/ts-inline-scanner.o \
+GRAMMAR_OBJS = $(BUILD)/obj/ts-inline-parser.o $(BUILD)/obj/ts-inline-scanner.o \
                $(BUILD)/obj/ts-toml-parser.o $(BUILD)/obj/ts-toml-scanner.o
 ALL_OBJS = $(CORE_OBJS) $(BUILD)/obj/presets.o $(GRAMMAR_OBJS)
 PRESETS := $(sort $(wildcard csrc/presets/*.yaml))

@@ -261,15 +261,12 @@ typedef struct md_doc {
 	size_t limit_offset; /* where: byte offset in the source */
 } md_doc;
 
-/* parse_blocks' answer for a post nested too deep to parse safely. */
-#define MD_TOO_DEEP 1
-
 int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
                  md_anchor_style style, int raw_html);
 
-/* A post kept between checks (behind mdpost_doc): its last body and block
- * tree, re-parsed incrementally, and the links of each inline range keyed
- * by the range's text. One thread at a time. */
+/* A post kept between checks (behind mdpost_doc): the links of each
+ * inline range keyed by the range's text (the blocks are re-parsed by
+ * cmark-gfm each time: fast). One thread at a time. */
 typedef struct md_doc_cache md_doc_cache;
 md_doc_cache *md_doc_cache_new(void);
 void md_doc_cache_free(md_doc_cache *c);
@@ -473,6 +470,32 @@ int md_render_post(md_buf *out, const md_render_in *in);
  * anchors.c rules): how the index learns the ids of other pages. */
 int md_heading_ids(md_strset *ids, const char *src, size_t len, size_t body_start,
                    md_anchor_style style);
+
+/* cmark-gfm, shared by the preview and the checks (render.c). A parse
+ * allocates from the calling thread's arena: md_cmark_release() frees
+ * every tree and parser made since. `all_extensions` 0: tables only (the
+ * block structure). */
+struct cmark_node;
+struct cmark_parser;
+struct md_anchor_src;
+struct cmark_node *md_cmark_parse(const char *s, size_t n, int options, int all_extensions,
+                                  struct cmark_parser **parser);
+void md_cmark_release(void);
+
+/* Finds the start of a 1-based line of the body, scanning on from the
+ * last line asked for (one pass when lines come in order). */
+typedef struct md_line_cursor {
+	const char *body;
+	size_t len, line, off;
+} md_line_cursor;
+const char *md_body_line(md_line_cursor *lc, size_t line);
+
+/* A heading node's id source, from the raw source as goldmark takes it:
+ * an ATX heading from its first # (`*text` there, `*atx` set), a setext
+ * heading from the last line of its text without the container prefix.
+ * Returns 0, 1 (no such line: nothing to free) or MDPOST_ENOMEM. */
+int md_cmark_heading_source(struct cmark_node *node, md_line_cursor *lc,
+                            struct md_anchor_src *as, const char **text, int *atx);
 
 /* The page a ref/relref shortcode's path names (links.c); NULL if none. */
 const md_page *md_ref_lookup(const mdpost_index *idx, const char *page_path,

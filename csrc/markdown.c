@@ -1,12 +1,14 @@
 /*
- * Markdown structure through tree-sitter-markdown (block grammar): headings
- * with their sections, for folds, `mdpost headings` and anchor tables.
- * Positions are byte offsets into the whole source; only the body (after
- * the front matter) is parsed.
+ * A post's structure: headings with their sections (folds, `mdpost
+ * headings`, anchor tables) and links. cmark-gfm gives the blocks;
+ * tree-sitter-markdown's inline grammar gives each inline range's links
+ * with their exact bytes. Positions are byte offsets into the whole
+ * source; only the body (after the front matter) is parsed.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <tree_sitter/api.h>
+#include <cmark-gfm.h>
 
 #include "anchors.h"
 #include "internal.h"
@@ -14,11 +16,6 @@
 
 #define MD_MAX_LINKS 100000    /* links, images and shortcodes of one post */
 #define MD_MAX_HEADINGS 20000  /* headings of one post */
-
-static int node_is(TSNode n, const char *type);
-static TSNode child_of_type(TSNode n, const char *type);
-
-const TSLanguage *tree_sitter_markdown(void);
 
 static int node_is(TSNode n, const char *type) { return strcmp(ts_node_type(n), type) == 0; }
 
@@ -35,17 +32,6 @@ static int push_heading(md_headings *h, md_heading *x)
 	h->v[h->n++] = *x;
 	return 0;
 }
-
-typedef struct walk {
-	const char *src;
-	size_t len;        /* of the whole source */
-	size_t base;
-	md_headings *out;
-	md_lines *lines;
-	md_anchor_style style;
-	md_idset ids;      /* every id given on the page so far */
-	int oom;
-} walk;
 
 /* The heading's plain text: its inline source with the markup removed. */
 static char *heading_text(const char *s, size_t n)
@@ -79,104 +65,14 @@ static char *heading_text(const char *s, size_t n)
 	return text;
 }
 
-static void visit(walk *w, TSNode n)
-{
-	if (w->oom)
-		return;
-	int atx = node_is(n, "atx_heading");
-	if ((atx || node_is(n, "setext_heading")) && w->out->n >= MD_MAX_HEADINGS) {
-		w->out->truncated = 1;  /* a post with 20000 headings is not a post */
-		return;
-	}
-	if (atx || node_is(n, "setext_heading")) {
-		md_heading x = {0};
-		x.start = w->base + ts_node_start_byte(n);
-		x.end = w->base + ts_node_end_byte(n);
-		TSNode content = ts_node_child_by_field_name(n, "heading_content", 15);
-		TSNode *kids;
-		size_t count = md_ts_children(n, 0, &kids, &w->oom);
-		for (size_t i = 0; i < count; i++) {
-			const char *t = ts_node_type(kids[i]);
-			if (strncmp(t, "atx_h", 5) == 0 && t[5] >= '1' && t[5] <= '6')
-				x.level = t[5] - '0';
-			else if (strcmp(t, "setext_h1_underline") == 0)
-				x.level = 1;
-			else if (strcmp(t, "setext_h2_underline") == 0)
-				x.level = 2;
-		}
-		free(kids);
-		size_t cs = 0, ce = 0;
-		if (!ts_node_is_null(content)) {
-			cs = w->base + ts_node_start_byte(content);
-			ce = w->base + ts_node_end_byte(content);
-		}
-		/* The id comes from the raw source, as goldmark takes it: an ATX
-		 * heading from its first #, a setext heading from the last line of
-		 * its text (after that line's container prefix). */
-		md_anchor_src as;
-		int rc;
-		if (atx) {
-			rc = md_anchor_source(&as, w->src + x.start, w->len - x.start, 0);
-		} else {
-			/* The text is the paragraph's inline node: the paragraph also
-			 * holds the underline's `> ` prefix. */
-			TSNode inl = ts_node_is_null(content) ? content : child_of_type(content, "inline");
-			if (!ts_node_is_null(inl)) {
-				content = inl;
-				cs = w->base + ts_node_start_byte(inl);
-				ce = w->base + ts_node_end_byte(inl);
-			}
-			/* The text node may end with the line break before the underline. */
-			while (ce > cs && (w->src[ce - 1] == '\n' || w->src[ce - 1] == '\r'))
-				ce--;
-			size_t ls = cs;
-			for (size_t k = ce; k > cs; k--)
-				if (w->src[k - 1] == '\n') {
-					ls = k;
-					break;
-				}
-			/* The line's `> ` or list indent is a block_continuation child. */
-			TSNode *parts;
-			size_t np = ts_node_is_null(content) ? 0 : md_ts_children(content, 1, &parts, &w->oom);
-			for (size_t k = 0; k < np; k++) {
-				size_t bs = w->base + ts_node_start_byte(parts[k]);
-				size_t be = w->base + ts_node_end_byte(parts[k]);
-				if (node_is(parts[k], "block_continuation") && bs >= ls && be > ls && be <= ce)
-					ls = be;
-			}
-			if (np)
-				free(parts);
-			rc = md_anchor_source(&as, w->src + ls, ce - ls, 1);
-		}
-		md_buf id = {0};
-		if (rc == 0) {
-			x.text = heading_text(as.text, as.text_len);
-			rc = md_anchor_id(&w->ids, &as, w->style, &id);
-			md_anchor_source_free(&as);
-		}
-		x.id = id.data ? id.data : calloc(1, 1);
-		size_t col;
-		md_lines_pos(w->lines, x.start, &x.line, &col);
-		if (rc || !x.text || !x.id || id.oom || push_heading(w->out, &x)) {
-			free(x.text);
-			free(x.id);
-			w->oom = 1;
-		}
-		return;
-	}
-	TSNode *kids;
-	size_t count = md_ts_children(n, 1, &kids, &w->oom);
-	for (size_t i = 0; i < count; i++)
-		visit(w, kids[i]);
-	free(kids);
-}
-
 /* Each heading's section runs to the line before the next heading of the
  * same or a higher level (or the end of the file). */
-static void close_sections(md_headings *h, const md_lines *lines)
+static void close_sections(md_headings *h, const char *src, size_t len)
 {
-	size_t last = lines->n ? lines->n - 1 : 0;
-	if (lines->n > 1 && lines->starts[last] == lines->len)
+	size_t last = 0;
+	for (const char *p = src, *e = src + len; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+		last++;
+	if (last && src[len - 1] == '\n')
 		last--;  /* a final newline does not start a line of its own */
 	for (size_t i = 0; i < h->n; i++) {
 		h->v[i].end_line = last;
@@ -186,117 +82,6 @@ static void close_sections(md_headings *h, const md_lines *lines)
 				break;
 			}
 	}
-}
-
-/*
- * Tree-sitter 0.20's runtime asserts (and so aborts the process — Neovim
- * with it) when containers nest a few hundred deep. Such a post gets no
- * structure check: the deepest line's depth is measured first.
- */
-#define MD_MAX_NESTING 100
-
-static size_t nesting_too_deep(const char *s, size_t len)
-{
-	size_t line = 0;
-	for (size_t i = 0; i < len;) {
-		size_t depth = 0, col = 0;
-		line++;
-		for (;;) {
-			while (i < len && (s[i] == ' ' || s[i] == '\t')) {
-				col += s[i] == '\t' ? 4 : 1;
-				i++;
-			}
-			if (i < len && s[i] == '>') {
-				depth++;
-				i++;
-				continue;
-			}
-			if (i + 1 < len && (s[i] == '-' || s[i] == '*' || s[i] == '+') &&
-			    (s[i + 1] == ' ' || s[i + 1] == '\t')) {
-				depth++;
-				i++;
-				continue;
-			}
-			size_t d = i;
-			while (d < len && d - i < 9 && s[d] >= '0' && s[d] <= '9')
-				d++;
-			if (d > i && d + 1 < len && (s[d] == '.' || s[d] == ')') &&
-			    (s[d + 1] == ' ' || s[d + 1] == '\t')) {
-				depth++;
-				i = d + 1;
-				continue;
-			}
-			break;
-		}
-		if (depth + col / 2 > MD_MAX_NESTING)
-			return line;
-		const char *nl = memchr(s + i, '\n', len - i);
-		i = nl ? (size_t)(nl - s) + 1 : len;
-	}
-	return 0;
-}
-
-/* Headings from a block tree already parsed from src[body_start..]. */
-static int headings_from_tree(md_headings *h, TSTree *tree, const char *src, size_t len,
-                              size_t body_start, md_anchor_style style)
-{
-	memset(h, 0, sizeof(*h));
-	md_lines lines;
-	if (md_lines_init(&lines, src, len))
-		return MDPOST_ENOMEM;
-	walk w = {src, len, body_start, h, &lines, style, {{0}}, 0};
-	visit(&w, ts_tree_root_node(tree));
-	md_idset_free(&w.ids);
-	int rc = w.oom ? MDPOST_ENOMEM : MDPOST_OK;
-	if (!rc)
-		close_sections(h, &lines);
-	md_lines_free(&lines);
-	if (rc)
-		md_headings_free(h);
-	return rc;
-}
-
-static TSTree *parse_blocks(TSParser **parser, const char *src, size_t len, size_t body_start,
-                            int *rc)
-{
-	*rc = MDPOST_OK;
-	if (len - body_start > UINT32_MAX) {
-		*rc = MDPOST_ETOOBIG;
-		return NULL;
-	}
-	if (nesting_too_deep(src + body_start, len - body_start)) {
-		*rc = MD_TOO_DEEP;
-		return NULL;
-	}
-	*parser = ts_parser_new();
-	if (!*parser || !ts_parser_set_language(*parser, tree_sitter_markdown())) {
-		*rc = *parser ? MDPOST_EINTERNAL : MDPOST_ENOMEM;
-		return NULL;
-	}
-	TSTree *tree = ts_parser_parse_string(*parser, NULL, src + body_start,
-	                                      (uint32_t)(len - body_start));
-	if (!tree)
-		*rc = MDPOST_ENOMEM;
-	return tree;
-}
-
-int md_headings_collect(md_headings *h, const char *src, size_t len,
-                        size_t body_start, const char *anchor_style)
-{
-	memset(h, 0, sizeof(*h));
-	md_anchor_style style = MD_ANCHOR_GITHUB;
-	if (anchor_style && *anchor_style && md_anchor_style_parse(anchor_style, &style))
-		return MDPOST_EINVAL;
-	TSParser *parser = NULL;
-	int rc;
-	TSTree *tree = parse_blocks(&parser, src, len, body_start, &rc);
-	if (tree) {
-		rc = headings_from_tree(h, tree, src, len, body_start, style);
-		ts_tree_delete(tree);
-	}
-	if (parser)
-		ts_parser_delete(parser);
-	return rc == MD_TOO_DEEP ? MDPOST_OK : rc;  /* no headings to offer */
 }
 
 /* ---- links -------------------------------------------------------------- */
@@ -595,18 +380,22 @@ static int link_cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* Block nodes: definitions and raw HTML blocks; inline ranges to parse. */
+/* Inline ranges to parse. */
+typedef struct span {
+	size_t start, end;  /* in the body */
+} span;
+
 typedef struct ranges {
-	TSRange *v;
+	span *v;
 	size_t n, cap;
 } ranges;
 
-/* Adds the range from `from`'s start to `to`'s end for the inline parse. */
-static void push_range(lwalk *w, ranges *r, TSNode from, TSNode to)
+/* Adds body[s..e) for the inline parse. */
+static void push_span(lwalk *w, ranges *r, size_t s, size_t e)
 {
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 64;
-		TSRange *v = realloc(r->v, cap * sizeof(*v));
+		span *v = realloc(r->v, cap * sizeof(*v));
 		if (!v) {
 			w->oom = 1;
 			return;
@@ -614,54 +403,7 @@ static void push_range(lwalk *w, ranges *r, TSNode from, TSNode to)
 		r->v = v;
 		r->cap = cap;
 	}
-	r->v[r->n++] = (TSRange){ts_node_start_point(from), ts_node_end_point(to),
-	                         ts_node_start_byte(from), ts_node_end_byte(to)};
-}
-
-static void visit_blocks(lwalk *w, TSNode n, ranges *r)
-{
-	if (w->oom)
-		return;
-	const char *type = ts_node_type(n);
-	if (strcmp(type, "inline") == 0 || strcmp(type, "pipe_table_cell") == 0) {
-		push_range(w, r, n, n);
-		return;
-	}
-	if (strcmp(type, "link_reference_definition") == 0) {
-		TSNode label = child_of_type(n, "link_label");
-		TSNode dest = child_of_type(n, "link_destination");
-		if (!ts_node_is_null(label) && ts_node_end_byte(label) - ts_node_start_byte(label) > 2 &&
-		    w->src[nst(w, label) + 1] == '^') {
-			/* `[^1]: text` is a footnote (goldmark's extension), not a link
-			 * definition: its text is inline content like a paragraph's. */
-			TSNode first = !ts_node_is_null(dest) ? dest : ts_node_next_sibling(label);
-			if (ts_node_is_null(first))
-				return;
-			push_range(w, r, first, n);
-			return;
-		}
-		if (!ts_node_is_null(label) && !ts_node_is_null(dest)) {
-			size_t ls, le, ds, de;
-			bracket_inside(w, label, &ls, &le);
-			dest_span(w, dest, &ds, &de);
-			if (push_link(w->d, MD_LINK_DEFINITION, ds, de, w->src + ds, de - ds,
-			              w->src + ls, le - ls, 0))
-				w->oom = 1;
-		}
-		return;
-	}
-	if (strcmp(type, "html_block") == 0) {
-		if (w->d->raw_html)
-			html_links(w, nst(w, n), nen(w, n));
-		return;
-	}
-	if (strcmp(type, "fenced_code_block") == 0 || strcmp(type, "indented_code_block") == 0)
-		return;
-	TSNode *kids;
-	size_t c = md_ts_children(n, 1, &kids, &w->oom);
-	for (size_t i = 0; i < c; i++)
-		visit_blocks(w, kids[i], r);
-	free(kids);
+	r->v[r->n++] = (span){s, e};
 }
 
 /* ---- a post kept between checks ---------------------------------------- */
@@ -673,10 +415,7 @@ typedef struct inline_links {
 } inline_links;
 
 struct md_doc_cache {
-	TSParser *block, *inl;
-	TSTree *tree;          /* the last body's block tree */
-	char *body;            /* the last body */
-	size_t body_len;
+	TSParser *inl;
 	int raw_html;          /* what the inline entries were made with */
 	md_strset used, kept;  /* range text -> inline_links*: this check's, the last one's */
 };
@@ -710,81 +449,11 @@ void md_doc_cache_free(md_doc_cache *c)
 {
 	if (!c)
 		return;
-	if (c->block)
-		ts_parser_delete(c->block);
 	if (c->inl)
 		ts_parser_delete(c->inl);
-	if (c->tree)
-		ts_tree_delete(c->tree);
-	free(c->body);
 	strset_free_values(&c->used);
 	strset_free_values(&c->kept);
 	free(c);
-}
-
-/* Row and byte column of `off` in `s`. */
-static TSPoint point_at(const char *s, size_t off)
-{
-	TSPoint p = {0, 0};
-	const char *line = s, *end = s + off, *nl;
-	while ((nl = memchr(line, '\n', (size_t)(end - line)))) {
-		p.row++;
-		line = nl + 1;
-	}
-	p.column = (uint32_t)(end - line);
-	return p;
-}
-
-/*
- * Tells the kept tree what changed since the last body: one edit spanning
- * everything between the common prefix and the common suffix (the editor
- * may have made many changes between two checks; tree-sitter re-parses
- * only what the span touches). Returns the tree to re-parse from, or NULL.
- */
-static TSTree *edit_kept_tree(md_doc_cache *c, const char *body, size_t n)
-{
-	if (!c || !c->tree)
-		return NULL;
-	const char *old = c->body;
-	size_t on = c->body_len, min = on < n ? on : n;
-	size_t pre = 0;
-	while (pre < min && old[pre] == body[pre])
-		pre++;
-	size_t suf = 0;
-	while (suf < min - pre && old[on - 1 - suf] == body[n - 1 - suf])
-		suf++;
-	if (pre == on && pre == n)
-		return c->tree;  /* unchanged */
-	TSInputEdit e;
-	e.start_byte = (uint32_t)pre;
-	e.old_end_byte = (uint32_t)(on - suf);
-	e.new_end_byte = (uint32_t)(n - suf);
-	e.start_point = point_at(body, pre);
-	e.old_end_point = point_at(old, on - suf);
-	e.new_end_point = point_at(body, n - suf);
-	ts_tree_edit(c->tree, &e);
-	return c->tree;
-}
-
-/* Keeps the body and its tree for the next check. */
-static void keep_tree(md_doc_cache *c, TSTree *tree, const char *body, size_t n)
-{
-	if (c->tree && c->tree != tree)
-		ts_tree_delete(c->tree);
-	c->tree = tree;
-	if (!c->body || c->body_len != n || memcmp(c->body, body, n) != 0) {
-		char *copy = malloc(n + 1);
-		if (!copy) {
-			/* Without the text the tree cannot be edited: start over. */
-			ts_tree_delete(c->tree);
-			c->tree = NULL;
-			return;
-		}
-		memcpy(copy, body, n);
-		free(c->body);
-		c->body = copy;
-		c->body_len = n;
-	}
 }
 
 /* A cached link, its strings as they are (already decoded). */
@@ -877,10 +546,637 @@ static void inline_range(lwalk *w, TSParser *inl, md_doc_cache *c, const char *t
 	}
 }
 
+/* ---- the block structure from cmark-gfm ------------------------------------ */
+
+/*
+ * cmark-gfm gives the blocks with their source positions (line and byte
+ * column, 1-based): paragraphs, headings and table cells hold the inline
+ * content the inline grammar reads; code blocks hold none; HTML blocks
+ * hold raw HTML. It consumes link reference definitions without a trace:
+ * they are read here from the raw lines cmark says they must be on.
+ */
+typedef struct bwalk {
+	lwalk *w;
+	ranges *r;
+	const char *body;
+	size_t blen;
+	size_t *ls;               /* start of each body line (cmark's: \n, \r\n or \r) */
+	size_t nl;
+	unsigned char *covered;   /* per line: a block cmark made is on it */
+	md_headings *out;
+	const char *src;          /* the whole source, for line numbers */
+	size_t line_off, line_no; /* the last offset counted, its 0-based line */
+	md_line_cursor lc;
+	md_anchor_style style;
+	md_idset ids;
+	int links;                /* 0: headings only */
+	cmark_node *own_header;   /* a table whose header row's cells are read here */
+} bwalk;
+
+static int is_punct(char c) { return c && strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", c); }
+
+/* The end of the line holding `i`, before its line ending. */
+static size_t line_end(const char *s, size_t i, size_t lim)
+{
+	while (i < lim && s[i] != '\n' && s[i] != '\r')
+		i++;
+	return i;
+}
+
+/* After the line ending at `i` (which must be one). */
+static size_t past_eol(const char *s, size_t i, size_t lim)
+{
+	if (i < lim && s[i] == '\r')
+		return i + 1 < lim && s[i + 1] == '\n' ? i + 2 : i + 1;
+	return i < lim && s[i] == '\n' ? i + 1 : i;
+}
+
+/* A continuation line's container prefix: block quote markers, indentation. */
+static size_t skip_prefix(const char *s, size_t i, size_t lim)
+{
+	while (i < lim && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'))
+		i++;
+	return i;
+}
+
+static size_t skip_spaces(const char *s, size_t i, size_t lim)
+{
+	while (i < lim && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+/* Spaces, at most one line ending (and the next line's prefix), spaces. */
+static size_t spnl(const char *s, size_t i, size_t lim)
+{
+	i = skip_spaces(s, i, lim);
+	if (i < lim && (s[i] == '\n' || s[i] == '\r'))
+		i = skip_prefix(s, past_eol(s, i, lim), lim);
+	return i;
+}
+
+static int at_eol(const char *s, size_t i, size_t lim)
+{
+	return i >= lim || s[i] == '\n' || s[i] == '\r';
+}
+
+/*
+ * One link reference definition at s[i] (a `[`), as CommonMark reads it
+ * (cmark's parse_reference_inline): [label]: destination "title", the
+ * label not blank (of any length, as goldmark takes it: cmark stops at
+ * 999 characters), the destination <...> or
+ * without spaces and with balanced parentheses, the title "...", '...'
+ * or (...), each part on the same or the next line, nothing after but
+ * spaces. Returns the offset after it (and its line ending), or 0.
+ */
+static size_t refdef_at(const char *s, size_t i, size_t lim, size_t *label_s, size_t *label_e,
+                        size_t *dest_s, size_t *dest_e)
+{
+	size_t j = i + 1;
+	int blank = 1;
+	while (j < lim && s[j] != '[' && s[j] != ']') {
+		if (s[j] == '\\' && j + 1 < lim && is_punct(s[j + 1]))
+			j++;
+		if (!(s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r'))
+			blank = 0;
+		j++;
+	}
+	if (j >= lim || s[j] != ']' || blank || j + 1 >= lim || s[j + 1] != ':')
+		return 0;
+	*label_s = i + 1;
+	*label_e = j;
+	j = spnl(s, j + 2, lim);
+	size_t ds = j;
+	if (j < lim && s[j] == '<') {
+		for (j++; j < lim && s[j] != '>' && s[j] != '<' && s[j] != '\n' && s[j] != '\r'; j++)
+			if (s[j] == '\\' && j + 1 < lim && is_punct(s[j + 1]))
+				j++;
+		if (j >= lim || s[j] != '>')
+			return 0;
+		*dest_s = ds + 1;
+		*dest_e = j++;
+	} else {
+		int depth = 0;
+		while (j < lim && (unsigned char)s[j] > ' ' && s[j] != 0x7f) {
+			if (s[j] == '\\' && j + 1 < lim && is_punct(s[j + 1])) {
+				j += 2;
+				continue;
+			}
+			if (s[j] == '(' && ++depth > 32)
+				return 0;
+			if (s[j] == ')' && depth-- == 0)
+				break;
+			j++;
+		}
+		if (j == ds)
+			return 0;
+		*dest_s = ds;
+		*dest_e = j;
+	}
+	/* The title, when it is followed by the end of its line. */
+	size_t t = spnl(s, j, lim);
+	if (t > j && t < lim && (s[t] == '"' || s[t] == '\'' || s[t] == '(')) {
+		char open = s[t], close = open == '(' ? ')' : open;
+		size_t k = t + 1;
+		while (k < lim && s[k] != close && !(open == '(' && s[k] == '(')) {
+			if (s[k] == '\\' && k + 1 < lim && is_punct(s[k + 1]))
+				k++;
+			k++;
+		}
+		if (k < lim && s[k] == close) {
+			size_t e = skip_spaces(s, k + 1, lim);
+			if (at_eol(s, e, lim))
+				return past_eol(s, e, lim);
+		}
+	}
+	j = skip_spaces(s, j, lim);
+	return at_eol(s, j, lim) ? past_eol(s, j, lim) : 0;
+}
+
+/* The definitions at the start of body[i..lim): each pushed; returns where
+ * the rest starts. */
+static size_t refdefs(bwalk *b, size_t i, size_t lim)
+{
+	const char *s = b->body;
+	while (i + 1 < lim && s[i] == '[' && s[i + 1] != '^') {
+		size_t ls, le, ds, de;
+		size_t e = refdef_at(s, i, lim, &ls, &le, &ds, &de);
+		if (!e)
+			break;
+		if (b->links) {
+			size_t base = b->w->base;
+			if (push_link(b->w->d, MD_LINK_DEFINITION, base + ds, base + de, s + ds, de - ds,
+			              s + ls, le - ls, 0))
+				b->w->oom = 1;
+		}
+		i = skip_prefix(s, e, lim);
+	}
+	return i;
+}
+
+/* Byte offset of cmark's (line, column), both 1-based; column 0 is the
+ * line's start. */
+static size_t pos_at(const bwalk *b, int line, int col)
+{
+	if (line < 1)
+		return 0;
+	if ((size_t)line > b->nl)
+		return b->blen;
+	size_t o = b->ls[line - 1] + (col > 0 ? (size_t)col - 1 : 0);
+	size_t e = line_end(b->body, b->ls[line - 1], b->blen);
+	return o < e ? o : e;
+}
+
+/* Past the last byte of cmark's inclusive end (line, column). */
+static size_t end_at(const bwalk *b, int line, int col)
+{
+	if (line < 1)
+		return 0;
+	if ((size_t)line > b->nl)
+		return b->blen;
+	size_t o = b->ls[line - 1] + (col > 0 ? (size_t)col : 0);
+	size_t e = line_end(b->body, b->ls[line - 1], b->blen);
+	return o < e ? o : e;
+}
+
+static void cover(bwalk *b, cmark_node *n)
+{
+	int s = cmark_node_get_start_line(n), e = cmark_node_get_end_line(n);
+	for (int k = s < 1 ? 1 : s; k <= e && (size_t)k <= b->nl; k++)
+		b->covered[k] = 1;
+}
+
+static int all_of(const char *s, size_t i, size_t e, char c)
+{
+	size_t k = i;
+	while (k < e && s[k] == c)
+		k++;
+	return k > i && skip_spaces(s, k, e) == e;
+}
+
+static void cm_heading(bwalk *b, cmark_node *n)
+{
+	lwalk *w = b->w;
+	const char *s = b->body;
+	if (b->out->n >= MD_MAX_HEADINGS) {
+		b->out->truncated = 1;  /* a post with 20000 headings is not a post */
+		return;
+	}
+	int sl = cmark_node_get_start_line(n), el = cmark_node_get_end_line(n);
+	md_heading x = {0};
+	x.level = cmark_node_get_heading_level(n);
+	size_t cs = pos_at(b, sl, cmark_node_get_start_column(n)), ce;
+	cs = skip_spaces(s, cs, b->blen);
+	if (cs < b->blen && s[cs] == '#') {
+		/* ATX: the text between the #s and an optional closing sequence. */
+		size_t le = line_end(s, cs, b->blen);
+		x.start = cs;
+		x.end = le;
+		while (cs < le && s[cs] == '#')
+			cs++;
+		cs = skip_spaces(s, cs, le);
+		ce = le;
+		while (ce > cs && (s[ce - 1] == ' ' || s[ce - 1] == '\t'))
+			ce--;
+		size_t h = ce;
+		while (h > cs && s[h - 1] == '#')
+			h--;
+		if (h < ce && (h == cs || s[h - 1] == ' ' || s[h - 1] == '\t')) {
+			ce = h;
+			while (ce > cs && (s[ce - 1] == ' ' || s[ce - 1] == '\t'))
+				ce--;
+		}
+	} else {
+		/* Setext: the lines above the underline (the last line of only
+		 * = or -), definitions at the start not included. */
+		int ul = el;
+		for (; ul > sl; ul--) {
+			size_t u = skip_prefix(s, b->ls[ul - 1], b->blen);
+			size_t ue = line_end(s, u, b->blen);
+			if (all_of(s, u, ue, '=') || all_of(s, u, ue, '-'))
+				break;
+		}
+		ce = ul > sl ? line_end(s, b->ls[ul - 2], b->blen) : line_end(s, cs, b->blen);
+		cs = refdefs(b, cs, ce);
+		x.start = cs;
+		x.end = ul > sl ? line_end(s, b->ls[ul - 1], b->blen) : ce;
+		while (ce > cs && (s[ce - 1] == ' ' || s[ce - 1] == '\t'))
+			ce--;
+	}
+	if (b->links && ce > cs)
+		push_span(w, b->r, cs, ce);
+	md_anchor_src as;
+	const char *p;
+	int atx;
+	int rc = md_cmark_heading_source(n, &b->lc, &as, &p, &atx);
+	if (rc > 0)
+		return;
+	md_buf id = {0};
+	if (rc == 0) {
+		x.text = heading_text(as.text, as.text_len);
+		rc = md_anchor_id(&b->ids, &as, b->style, &id);
+		md_anchor_source_free(&as);
+	}
+	x.id = id.data ? id.data : calloc(1, 1);
+	x.start += w->base;
+	x.end += w->base;
+	/* Headings come in order (footnotes last): one pass counts lines. */
+	if (x.start < b->line_off)
+		b->line_off = b->line_no = 0;
+	for (const char *q = b->src + b->line_off, *qe = b->src + x.start;
+	     (q = memchr(q, '\n', (size_t)(qe - q))); q++)
+		b->line_no++;
+	b->line_off = x.start;
+	x.line = b->line_no;
+	if (rc || !x.text || !x.id || id.oom || push_heading(b->out, &x)) {
+		free(x.text);
+		free(x.id);
+		w->oom = 1;
+	}
+}
+
+/* A table's delimiter row: pipes, colons, dashes and spaces, a dash. */
+static int delimiter_row(const char *s, size_t i, size_t e)
+{
+	int dash = 0;
+	for (; i < e; i++) {
+		if (s[i] == '-')
+			dash = 1;
+		else if (!strchr("|: \t", s[i]))
+			return 0;
+	}
+	return dash;
+}
+
+/* The line of a table's header row: before its delimiter row. */
+static int table_header_line(const bwalk *b, cmark_node *t)
+{
+	int sl = cmark_node_get_start_line(t), el = cmark_node_get_end_line(t);
+	for (int k = sl < 1 ? 1 : sl; k <= el && (size_t)k <= b->nl; k++) {
+		size_t i = skip_prefix(b->body, b->ls[k - 1], b->blen);
+		if (k > sl && delimiter_row(b->body, i, line_end(b->body, i, b->blen)))
+			return k - 1;
+	}
+	return sl;
+}
+
+/*
+ * cmark-gfm takes a table's header row out of the paragraph above it
+ * (no blank line between): that paragraph loses its position (0:0) and
+ * the header's cells get columns counted from the paragraph's start. Both
+ * are read here from the lines: the paragraph runs from the table's
+ * start to the header row; the header's cells lie between unescaped pipes.
+ */
+static void cm_table_start(bwalk *b, cmark_node *t)
+{
+	int hl = table_header_line(b, t);
+	if (hl == cmark_node_get_start_line(t) || !b->links)
+		return;
+	const char *s = b->body;
+	b->own_header = t;
+	size_t ps = pos_at(b, cmark_node_get_start_line(t), cmark_node_get_start_column(t));
+	size_t pe = line_end(s, b->ls[hl - 2], b->blen);
+	ps = refdefs(b, ps, pe);
+	if (pe > ps)
+		push_span(b->w, b->r, ps, pe);
+	size_t i = skip_prefix(s, b->ls[hl - 1], b->blen), e = line_end(s, i, b->blen);
+	if (i < e && s[i] == '|')
+		i++;
+	size_t cs = i;
+	for (; i <= e; i++) {
+		if (i < e && s[i] == '\\' && i + 1 < e) {
+			i++;
+			continue;
+		}
+		if (i == e || s[i] == '|') {
+			if (i > cs)
+				push_span(b->w, b->r, cs, i);
+			cs = i + 1;
+		}
+	}
+}
+
+static void cm_block(bwalk *b, cmark_node *n, cmark_node_type t)
+{
+	lwalk *w = b->w;
+	int sl = cmark_node_get_start_line(n), el = cmark_node_get_end_line(n);
+	switch (t) {
+	case CMARK_NODE_PARAGRAPH: {
+		if (sl < 1)
+			break;  /* above a table: see cm_table_start */
+		size_t s = pos_at(b, sl, cmark_node_get_start_column(n));
+		size_t e = end_at(b, el, cmark_node_get_end_column(n));
+		s = refdefs(b, s, e);
+		if (b->links && e > s)
+			push_span(w, b->r, s, e);
+		break;
+	}
+	case CMARK_NODE_HEADING:
+		cm_heading(b, n);
+		break;
+	case CMARK_NODE_HTML_BLOCK:
+		if (b->links && w->d->raw_html)
+			html_links(w, w->base + pos_at(b, sl, cmark_node_get_start_column(n)),
+			           w->base + end_at(b, el, cmark_node_get_end_column(n)));
+		break;
+	default:
+		if (b->links && strcmp(cmark_node_get_type_string(n), "table_cell") == 0) {
+			size_t s = pos_at(b, sl, cmark_node_get_start_column(n));
+			size_t e = end_at(b, el, cmark_node_get_end_column(n));
+			if (e > s)
+				push_span(w, b->r, s, e);
+		}
+	}
+}
+
+/* Definitions on lines no block covers: paragraphs cmark dropped because
+ * they held only definitions (unused footnotes, `[^1]: ...`, are dropped
+ * too: goldmark does not render them either). */
+static void cm_gaps(bwalk *b)
+{
+	const char *s = b->body;
+	size_t last = 0;
+	for (size_t k = 1; k <= b->nl && !b->w->oom; k++) {
+		if (b->covered[k])
+			continue;
+		size_t i = skip_prefix(s, b->ls[k - 1], b->blen);
+		/* A list item's marker: the definition may be its first block. */
+		for (;;) {
+			size_t m = i;
+			if (m < b->blen && (s[m] == '-' || s[m] == '+' || s[m] == '*')) {
+				m++;
+			} else {
+				while (m < b->blen && m - i < 9 && s[m] >= '0' && s[m] <= '9')
+					m++;
+				if (m == i || m >= b->blen || (s[m] != '.' && s[m] != ')'))
+					break;
+				m++;
+			}
+			if (m < b->blen && (s[m] == ' ' || s[m] == '\t'))
+				i = skip_prefix(s, m, b->blen);
+			else
+				break;
+		}
+		if (i >= b->blen || s[i] != '[')
+			continue;
+		/* The run of uncovered, non-blank lines from here (found once a
+		 * run: the lines after a failed definition are looked at again). */
+		if (k > last) {
+			last = k;
+			while (last < b->nl && !b->covered[last + 1]) {
+				size_t q = skip_prefix(s, b->ls[last], b->blen);
+				if (at_eol(s, q, b->blen))
+					break;
+				last++;
+			}
+		}
+		size_t lim = line_end(s, b->ls[last - 1], b->blen);
+		if (i + 1 < b->blen && s[i + 1] == '^') {
+			/* A footnote nothing refers to: its text's lines too (an
+			 * empty first line leaves the next to a block of its own). */
+			const char *c = memchr(s + i, ']', lim - i);
+			size_t t = c && c + 1 < s + lim && c[1] == ':' ? (size_t)(c - s) + 2 : lim;
+			t = skip_spaces(s, t, lim);
+			if (!at_eol(s, t, lim))
+				k = last;
+			continue;
+		}
+		size_t rest = refdefs(b, i, lim);
+		if (rest >= lim) {
+			k = last;
+			continue;
+		}
+		/* The line after the definitions is looked at again. */
+		size_t from = k;
+		while (k < last && b->ls[k] <= rest)
+			k++;
+		if (rest > i && k > from)
+			k--;
+	}
+}
+
+/* Headings (and with `links`, inline ranges, definitions and raw HTML
+ * links) of the body, from cmark-gfm's block structure. */
+static int cm_walk(lwalk *w, ranges *r, md_headings *h, const char *src, const char *body,
+                   size_t blen, md_anchor_style style, int links)
+{
+	bwalk b = {0};
+	b.w = w;
+	b.r = r;
+	b.body = body;
+	b.blen = blen;
+	b.out = h;
+	b.src = src;
+	b.style = style;
+	b.links = links;
+	b.lc = (md_line_cursor){body, blen, 1, 0};
+	md_idset_init(&b.ids);
+	size_t n = 1;
+	for (size_t i = 0; i < blen; i++)
+		if (body[i] == '\n' || (body[i] == '\r' && (i + 1 >= blen || body[i + 1] != '\n')))
+			n++;
+	b.ls = malloc(n * sizeof(*b.ls));
+	b.covered = calloc(n + 1, 1);
+	if (!b.ls || !b.covered) {
+		free(b.ls);
+		free(b.covered);
+		return MDPOST_ENOMEM;
+	}
+	b.ls[b.nl++] = 0;
+	for (size_t i = 0; i < blen; i++)
+		if (body[i] == '\n' || (body[i] == '\r' && (i + 1 >= blen || body[i + 1] != '\n')))
+			b.ls[b.nl++] = i + 1;
+	int options = CMARK_OPT_SOURCEPOS;
+	if (memmem(body, blen, "[^", 2))
+		options |= CMARK_OPT_FOOTNOTES;
+	cmark_parser *parser = NULL;
+	md_cmark_release();
+	cmark_node *doc = md_cmark_parse(body, blen, options, 0, &parser);
+	if (!doc)
+		w->oom = 1;
+	cmark_node *x = doc ? cmark_node_first_child(doc) : NULL;
+	while (x && !w->oom) {
+		cmark_node_type t = cmark_node_get_type(x);
+		cmark_node *down = NULL;
+		switch (t) {
+		case CMARK_NODE_BLOCK_QUOTE:
+		case CMARK_NODE_LIST:
+		case CMARK_NODE_ITEM:
+		case CMARK_NODE_FOOTNOTE_DEFINITION:
+			down = cmark_node_first_child(x);
+			break;
+		case CMARK_NODE_PARAGRAPH:
+		case CMARK_NODE_HEADING:
+		case CMARK_NODE_HTML_BLOCK:
+		case CMARK_NODE_CODE_BLOCK:
+		case CMARK_NODE_THEMATIC_BREAK:
+			cover(&b, x);
+			cm_block(&b, x, t);
+			break;
+		default: {
+			const char *ts = cmark_node_get_type_string(x);
+			if (strcmp(ts, "table") == 0) {
+				cover(&b, x);
+				b.own_header = NULL;
+				cm_table_start(&b, x);
+			}
+			if (strcmp(ts, "table_header") == 0 && b.own_header)
+				break;
+			if (strncmp(ts, "table", 5) == 0 && strcmp(ts, "table_cell") != 0)
+				down = cmark_node_first_child(x);
+			else
+				cm_block(&b, x, t);
+		}
+		}
+		if (down) {
+			x = down;
+			continue;
+		}
+		while (x && x != doc && !cmark_node_next(x))
+			x = cmark_node_parent(x);
+		x = x && x != doc ? cmark_node_next(x) : NULL;
+	}
+	if (links && !w->oom)
+		cm_gaps(&b);
+	md_cmark_release();
+	md_idset_free(&b.ids);
+	free(b.ls);
+	free(b.covered);
+	return w->oom ? MDPOST_ENOMEM : MDPOST_OK;
+}
+
+static int heading_cmp(const void *a, const void *b)
+{
+	const md_heading *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/*
+ * cmark-gfm's time grows with the square of the list items opened on one
+ * line (`- - - - x`: 80 KB of them take 80 ms, a megabyte seconds). No
+ * post nests lists a hundred deep on one line: such a post gets no
+ * structure check. Returns the 1-based line, or 0. (Block quotes cost
+ * cmark nothing: they nest freely.)
+ */
+#define MD_MAX_LIST_NESTING 100
+
+static size_t lists_too_deep(const char *s, size_t len)
+{
+	size_t line = 0;
+	for (size_t i = 0; i < len;) {
+		size_t depth = 0;
+		line++;
+		for (;;) {
+			while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'))
+				i++;
+			if (i + 1 < len && (s[i] == '-' || s[i] == '*' || s[i] == '+') &&
+			    (s[i + 1] == ' ' || s[i + 1] == '\t')) {
+				depth++;
+				i++;
+				continue;
+			}
+			size_t d = i;
+			while (d < len && d - i < 9 && s[d] >= '0' && s[d] <= '9')
+				d++;
+			if (d > i && d + 1 < len && (s[d] == '.' || s[d] == ')') &&
+			    (s[d + 1] == ' ' || s[d + 1] == '\t')) {
+				depth++;
+				i = d + 1;
+				continue;
+			}
+			break;
+		}
+		if (depth > MD_MAX_LIST_NESTING)
+			return line;
+		const char *nl = memchr(s + i, '\n', len - i);
+		i = nl ? (size_t)(nl - s) + 1 : len;
+	}
+	return 0;
+}
+
+/* Headings of the body; with `links`, its links too (for md_doc). */
+static int cm_parse(md_doc *d, ranges *r, lwalk *w, const char *src, size_t len,
+                    size_t body_start, md_anchor_style style, int links)
+{
+	int rc = cm_walk(w, r, &d->headings, src, src + body_start, len - body_start, style, links);
+	if (!rc) {
+		/* cmark puts footnotes last: headings in them too. */
+		for (size_t i = 1; i < d->headings.n; i++)
+			if (d->headings.v[i].start < d->headings.v[i - 1].start) {
+				qsort(d->headings.v, d->headings.n, sizeof(*d->headings.v), heading_cmp);
+				break;
+			}
+		close_sections(&d->headings, src, len);
+	}
+	return rc;
+}
+
 int md_doc_parse(md_doc *d, const char *src, size_t len, size_t body_start,
                  md_anchor_style style, int raw_html)
 {
 	return md_doc_parse_cached(d, NULL, src, len, body_start, style, raw_html, 0);
+}
+
+/*
+ * The part of an inline range the inline grammar must read: from the
+ * first byte that can open a link, image, autolink, raw HTML or a code
+ * span hiding them ([ ! < ` $, and the backslashes before it) to the last
+ * that can close one (] ) > ` $). Text around it holds no link and
+ * changes none (links bind tighter than emphasis): tree-sitter's inline
+ * grammar costs about 1,000 instructions a byte, and a paragraph's links
+ * are usually in its middle.
+ */
+static void trim_inline(const char *s, size_t *rs, size_t *re)
+{
+	size_t i = *rs, e = *re;
+	while (i < e && !strchr("[!<`$", s[i]))
+		i++;
+	while (i > *rs && s[i - 1] == '\\')
+		i--;
+	while (e > i && !strchr("])>`$", s[e - 1]))
+		e--;
+	*rs = i;
+	*re = e;
 }
 
 int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t len,
@@ -890,49 +1186,30 @@ int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t 
 	memset(d, 0, sizeof(*d));
 	d->raw_html = raw_html;
 	d->body_start = body_start;
-	int rc = MDPOST_OK;
-	TSParser *block = NULL, *inl = NULL;
 	const char *body = src + body_start;
-	size_t blen = len - body_start;
-	TSTree *btree = NULL;
+	TSParser *inl = NULL;
 	if (cache && !headings_only && cache->raw_html != raw_html) {
 		/* Raw HTML changes what inline ranges yield. */
 		strset_free_values(&cache->used);
 		strset_free_values(&cache->kept);
 		cache->raw_html = raw_html;
 	}
-	if (cache && cache->block && blen <= UINT32_MAX && !nesting_too_deep(body, blen)) {
-		TSTree *old = edit_kept_tree(cache, body, blen);
-		btree = old && old == cache->tree && cache->body_len == blen &&
-		        memcmp(cache->body, body, blen) == 0
-		        ? old : ts_parser_parse_string(cache->block, old, body, (uint32_t)blen);
-		if (!btree)
-			rc = MDPOST_ENOMEM;
-	} else {
-		btree = parse_blocks(cache ? &cache->block : &block, src, len, body_start, &rc);
-	}
-	if (cache && btree)
-		keep_tree(cache, btree, body, blen);
-	else if (cache && cache->tree && !btree) {
-		ts_tree_delete(cache->tree);
-		cache->tree = NULL;
-	}
-	if (!btree && rc == MD_TOO_DEEP) {
-		size_t line = nesting_too_deep(src + body_start, len - body_start);
-		const char *p = src + body_start;
-		for (size_t l = 1; l < line; l++) {
+	lwalk w = {d, src, body_start, 0};
+	ranges r = {0};
+	int rc = MDPOST_OK;
+	size_t deep = lists_too_deep(body, len - body_start);
+	if (deep) {
+		const char *p = body;
+		for (size_t l = 1; l < deep; l++) {
 			const char *nl = memchr(p, '\n', (size_t)(src + len - p));
 			p = nl ? nl + 1 : src + len;
 		}
 		d->limit_offset = (size_t)(p - src);
-		d->limit = "block quotes or lists nest more than 100 deep here: the post's "
-		           "headings and links are not checked";
-		rc = MDPOST_OK;  /* reported by the caller; nothing else to find */
+		d->limit = "lists nest more than 100 deep on one line here: the post's headings and "
+		           "links are not checked";
 		goto out;
 	}
-	if (!btree)
-		goto out;
-	rc = headings_from_tree(&d->headings, btree, src, len, body_start, style);
+	rc = cm_parse(d, &r, &w, src, len, body_start, style, !headings_only);
 	if (!rc && d->headings.truncated && !d->limit) {
 		d->limit = "more than 20000 headings in one post: the rest get no id, and links "
 		           "to them are not checked";
@@ -948,23 +1225,22 @@ int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t 
 			goto out;
 		}
 	}
-	lwalk w = {d, src, body_start, 0};
-	ranges r = {0};
-	visit_blocks(&w, ts_tree_root_node(btree), &r);
 	/* Each inline range on its own: one parse over all of them (included
 	 * ranges) is several times slower in tree-sitter's lexer. */
 	for (size_t i = 0; i < r.n && !w.oom; i++) {
-		uint32_t rs = r.v[i].start_byte, re = r.v[i].end_byte;
+		size_t rs = r.v[i].start, re = r.v[i].end;
 		/* Every link starts with [ (links, images, references) or <
 		 * (autolinks, raw HTML): most paragraphs have neither. */
 		if (!memchr(body + rs, '[', re - rs) && !memchr(body + rs, '<', re - rs))
 			continue;
+		trim_inline(body, &rs, &re);
+		if (re - rs > UINT32_MAX)
+			continue;
 		lwalk sub = w;
 		sub.base = body_start + rs;
-		inline_range(&sub, *inlp, cache, body + rs, re - rs);
+		inline_range(&sub, *inlp, cache, body + rs, (uint32_t)(re - rs));
 		w.oom = sub.oom;
 	}
-	free(r.v);
 	if (cache) {
 		/* Entries no range used this time are dropped: memory follows the post. */
 		strset_free_values(&cache->kept);
@@ -981,14 +1257,28 @@ int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t 
 			w.oom = 1;
 	rc = w.oom ? MDPOST_ENOMEM : MDPOST_OK;
 out:
-	if (btree && !cache)
-		ts_tree_delete(btree);
-	if (block)
-		ts_parser_delete(block);
+	free(r.v);
 	if (inl)
 		ts_parser_delete(inl);
 	if (rc)
 		md_doc_free(d);
+	return rc;
+}
+
+int md_headings_collect(md_headings *h, const char *src, size_t len,
+                        size_t body_start, const char *anchor_style)
+{
+	memset(h, 0, sizeof(*h));
+	md_anchor_style style = MD_ANCHOR_GITHUB;
+	if (anchor_style && *anchor_style && md_anchor_style_parse(anchor_style, &style))
+		return MDPOST_EINVAL;
+	md_doc d;
+	int rc = md_doc_parse_cached(&d, NULL, src, len, body_start, style, 0, 1);
+	if (!rc) {
+		*h = d.headings;
+		memset(&d.headings, 0, sizeof(d.headings));
+		md_doc_free(&d);
+	}
 	return rc;
 }
 

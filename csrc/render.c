@@ -487,15 +487,7 @@ static void push_heading_id(rctx *c, size_t line, char *id, int attrs)
 	c->heads[c->n_heads++] = (heading_id){line, id, attrs};
 }
 
-/* Finds the start of a 1-based line of the body, scanning on from the
- * last line asked for: headings come in order, so the whole walk is one
- * pass (footnotes, rendered last, may send it back to the start). */
-typedef struct line_cursor {
-	const char *body;
-	size_t len, line, off;
-} line_cursor;
-
-static const char *body_line(line_cursor *lc, size_t line)
+const char *md_body_line(md_line_cursor *lc, size_t line)
 {
 	if (line < 1)
 		return NULL;
@@ -513,53 +505,67 @@ static const char *body_line(line_cursor *lc, size_t line)
 	return lc->body + lc->off;
 }
 
-/*
- * The id of every heading cmark found, from the raw source as goldmark
- * takes it: an ATX heading from its first #, a setext heading from the
- * last line of its text without the container prefix (`> `, indent).
- */
-static void heading_id_of(rctx *c, cmark_node *node, line_cursor *lc, md_idset *ids)
+int md_cmark_heading_source(cmark_node *node, md_line_cursor *lc, md_anchor_src *as,
+                            const char **text, int *atx)
 {
 	const char *body = lc->body;
 	size_t len = lc->len;
 	size_t line = (size_t)cmark_node_get_start_line(node);
 	size_t col = (size_t)cmark_node_get_start_column(node);
 	size_t end_line = (size_t)cmark_node_get_end_line(node);
-	const char *ls = body_line(lc, line);
+	const char *ls = md_body_line(lc, line);
 	if (!ls)
-		return;
+		return 1;
+	/* cmark's column may lie past the line (a setext heading after
+	 * definitions it consumed): never past the line's end. */
+	const char *le = memchr(ls, '\n', (size_t)(body + len - ls));
+	if (!le)
+		le = body + len;
 	const char *p = ls + (col ? col - 1 : 0);
+	if (p > le)
+		p = le;
 	while (p < body + len && (*p == ' ' || *p == '\t'))
 		p++;
-	int atx = p < body + len && *p == '#';
-	md_anchor_src as;
-	int rc;
-	if (atx) {
-		rc = md_anchor_source(&as, p, (size_t)(body + len - p), 0);
-	} else {
-		/* cmark may end the heading after the underline (at a blank
-		 * line): the underline is the last line of = or - only. */
-		const char *last = ls, *s, *e;
-		for (size_t k = line + 1; k <= end_line; k++) {
-			const char *u = body_line(lc, k);
-			if (!u)
-				break;
-			while (u < body + len && (*u == ' ' || *u == '\t' || *u == '>'))
-				u++;
-			if (u < body + len && (*u == '=' || *u == '-'))
-				break;
-			last = body_line(lc, k);
-		}
-		e = memchr(last, '\n', (size_t)(body + len - last));
-		if (!e)
-			e = body + len;
-		/* The container prefix: on the first line cmark says where the
-		 * text starts; on later ones, block quote markers and indentation. */
-		s = last == ls ? p : last;
-		while (s < e && (*s == ' ' || *s == '\t' || *s == '>'))
-			s++;
-		rc = md_anchor_source(&as, s, (size_t)(e - s), 1);
+	*text = p;
+	*atx = p < body + len && *p == '#';
+	if (*atx)
+		return md_anchor_source(as, p, (size_t)(body + len - p), 0) ? MDPOST_ENOMEM : 0;
+	/* cmark may end the heading after the underline (at a blank line):
+	 * the underline is the last line of = or - only. */
+	const char *last = ls, *s, *e;
+	for (size_t k = line + 1; k <= end_line; k++) {
+		const char *u = md_body_line(lc, k);
+		if (!u)
+			break;
+		while (u < body + len && (*u == ' ' || *u == '\t' || *u == '>'))
+			u++;
+		if (u < body + len && (*u == '=' || *u == '-'))
+			break;
+		last = md_body_line(lc, k);
 	}
+	e = memchr(last, '\n', (size_t)(body + len - last));
+	if (!e)
+		e = body + len;
+	/* The container prefix: on the first line cmark says where the
+	 * text starts; on later ones, block quote markers and indentation. */
+	s = last == ls ? p : last;
+	while (s < e && (*s == ' ' || *s == '\t' || *s == '>'))
+		s++;
+	return md_anchor_source(as, s, (size_t)(e - s), 1) ? MDPOST_ENOMEM : 0;
+}
+
+/* The id of one heading cmark found (see md_cmark_heading_source). */
+static void heading_id_of(rctx *c, cmark_node *node, md_line_cursor *lc, md_idset *ids)
+{
+	const char *body = lc->body;
+	size_t len = lc->len;
+	size_t line = (size_t)cmark_node_get_start_line(node);
+	md_anchor_src as;
+	const char *p;
+	int atx;
+	int rc = md_cmark_heading_source(node, lc, &as, &p, &atx);
+	if (rc > 0)
+		return;
 	if (rc) {
 		c->oom = 1;
 		return;
@@ -593,7 +599,7 @@ static void heading_id_of(rctx *c, cmark_node *node, line_cursor *lc, md_idset *
  */
 static void collect_ids(rctx *c, cmark_node *doc, const char *body, size_t len)
 {
-	line_cursor lc = {body, len, 1, 0};
+	md_line_cursor lc = {body, len, 1, 0};
 	md_idset ids;
 	md_idset_init(&ids);
 	cmark_node *n = cmark_node_first_child(doc);
@@ -1049,7 +1055,7 @@ static void arena_free(void *p) { (void)p; }
 
 static cmark_mem arena_mem = {arena_calloc, arena_realloc, arena_free};
 
-static void arena_release(void)
+void md_cmark_release(void)
 {
 	while (tl_arena) {
 		arena_block *next = tl_arena->next;
@@ -1060,13 +1066,16 @@ static void arena_release(void)
 
 /* ---- entry ------------------------------------------------------------------- */
 
-static cmark_node *parse(const char *s, size_t n, int options, cmark_parser **parser)
+cmark_node *md_cmark_parse(const char *s, size_t n, int options, int all_extensions,
+                           cmark_parser **parser)
 {
 	pthread_once(&extensions_once, register_extensions);
 	*parser = cmark_parser_new_with_mem(options, &arena_mem);
 	if (!*parser)
 		return NULL;
-	for (const char *const *name = extension_names; *name; name++) {
+	/* Tables are block structure; the others change only inlines. */
+	for (const char *const *name = extension_names; *name && (all_extensions || name == extension_names);
+	     name++) {
 		cmark_syntax_extension *ext = cmark_find_syntax_extension(*name);
 		if (ext)
 			cmark_parser_attach_syntax_extension(*parser, ext);
@@ -1103,8 +1112,8 @@ int md_render_post(md_buf *out, const md_render_in *in)
 	if (in->unsafe_html)
 		options |= CMARK_OPT_UNSAFE;
 	cmark_parser *parser = NULL;
-	arena_release();  /* a render that failed half-way on this thread */
-	cmark_node *doc = c.oom || c.pre.oom ? NULL : parse(pre, pre_len, options, &parser);
+	md_cmark_release();  /* a render that failed half-way on this thread */
+	cmark_node *doc = c.oom || c.pre.oom ? NULL : md_cmark_parse(pre, pre_len, options, 1, &parser);
 	char *html = NULL;
 	if (doc) {
 		collect_ids(&c, doc, body, len);
@@ -1131,7 +1140,7 @@ int md_render_post(md_buf *out, const md_render_in *in)
 		rc = out->oom || c.oom ? MDPOST_ENOMEM : MDPOST_OK;
 	}
 	/* The tree, the parser and the HTML are all in the arena. */
-	arena_release();
+	md_cmark_release();
 	for (size_t i = 0; i < c.n_sc; i++)
 		md_buf_free(&c.shortcodes[i]);
 	free(c.shortcodes);
@@ -1164,11 +1173,11 @@ int md_heading_ids(md_strset *ids, const char *src, size_t len, size_t body_star
 	if (find_pair(body, blen, '[', '^'))
 		options |= CMARK_OPT_FOOTNOTES;
 	cmark_parser *parser = NULL;
-	arena_release();
-	cmark_node *doc = parse(body, blen, options, &parser);
+	md_cmark_release();
+	cmark_node *doc = md_cmark_parse(body, blen, options, 1, &parser);
 	if (doc)
 		collect_ids(&c, doc, body, blen);
-	arena_release();
+	md_cmark_release();
 	int rc = doc && !c.oom ? MDPOST_OK : MDPOST_ENOMEM;
 	for (size_t i = 0; i < c.n_heads; i++) {
 		if (!rc && md_strset_put(ids, c.heads[i].id, strlen(c.heads[i].id), NULL))

@@ -1,0 +1,149 @@
+/*
+ * The block structure from cmark-gfm: which bytes are inline content,
+ * where definitions are (cmark consumes them without a position), what
+ * code and unused footnotes hide. Each link is shown as its kind and the
+ * exact source bytes of its range; the expectations were checked against
+ * the HTML Hugo 0.111 (goldmark) makes of the same text.
+ */
+#include <stdlib.h>
+
+#include "harness.h"
+#include "internal.h"
+
+/* "kind`bytes` " for every link, in order. */
+static char *links_of(const char *src, int raw_html)
+{
+	static char out[4096];
+	md_doc d;
+	out[0] = '\0';
+	if (md_doc_parse(&d, src, strlen(src), 0, MD_ANCHOR_GITHUB, raw_html))
+		return strcpy(out, "(failed)");
+	size_t o = 0;
+	for (size_t i = 0; i < d.n_links && o < sizeof(out) - 200; i++) {
+		const md_link *l = &d.links[i];
+		o += (size_t)snprintf(out + o, sizeof(out) - o, "%s`%.*s` ", md_link_kind_name(l->kind),
+		                      (int)(l->end - l->start), src + l->start);
+	}
+	md_doc_free(&d);
+	return out;
+}
+
+TEST(definitions_cmark_consumes_are_found)
+{
+	CHECK_STR(links_of("[a]: /a.md\n[b]: <b c.md> \"T\"\n[c]:\n  /c.md\n  \"multi\nline title\"\n\n"
+	                   "[a] [b] [c]\n", 0),
+	          "definition`/a.md` definition`b c.md` definition`/c.md` shortcut`a` shortcut`b` shortcut`c` ");
+	/* At a paragraph's start; the text after them is inline content. */
+	CHECK_STR(links_of("[a]: /a.md\ntext [a] [x](y.md)\n", 0),
+	          "definition`/a.md` shortcut`a` link`y.md` ");
+	/* In a block quote (the title on the next line) and in list items. */
+	CHECK_STR(links_of("> [q]: /q.md\n> \"title\"\n\n> [q]\n", 0), "definition`/q.md` shortcut`q` ");
+	CHECK_STR(links_of("- [l]: /l.md\n- item [l]\n", 0), "definition`/l.md` shortcut`l` ");
+	/* An indented line continues the paragraph: a definition too. */
+	CHECK_STR(links_of("   [a]: /a.md\n    [b]: /b.md\n", 0), "definition`/a.md` definition`/b.md` ");
+	/* goldmark takes labels of any length (cmark stops at 999). */
+	char long_label[1100];
+	memset(long_label, 'x', sizeof(long_label));
+	long_label[0] = '[';
+	strcpy(long_label + 1002, "]: /a.md\n");
+	CHECK_STR(links_of(long_label, 0), "definition`/a.md` ");
+}
+
+TEST(not_definitions)
+{
+	/* Text after the title; a definition cannot interrupt a paragraph. */
+	CHECK_STR(links_of("[a]: /a.md \"t\" junk\n", 0), "shortcut`a` ");
+	CHECK_STR(links_of("para\n[b]: /b.md\n", 0), "shortcut`b` ");
+	/* An empty footnote, then a definition of its own. */
+	CHECK_STR(links_of("x[^1]\n\n[^1]:\n[l]: /l.md\n\n[l]\n", 0),
+	          "shortcut`^1` definition`/l.md` shortcut`l` ");
+}
+
+TEST(tables)
+{
+	CHECK_STR(links_of("| a | b |\n|---|---|\n| [x](x.md) | ![i](i.png) |\n| `[c](c.md)` | z |\n", 0),
+	          "link`x.md` image`i.png` ");
+	/* cmark-gfm loses the position of a paragraph right above a table and
+	 * counts the header's columns from it: both are read from the lines. */
+	CHECK_STR(links_of("Intro [a](a.md)\n| h | [c](c.md) |\n|---|---|\n| [d](d.md) | e |\n", 0),
+	          "link`a.md` link`c.md` link`d.md` ");
+	CHECK_STR(links_of("> q [x](x.md)\n> | [h](h.md) |\n> |---|\n> | [y](y.md) |\n", 0),
+	          "link`x.md` link`h.md` link`y.md` ");
+}
+
+TEST(code_footnotes_and_html)
+{
+	CHECK_STR(links_of("```\n[a](a.md)\n```\n    [b](b.md)\n\n`[c](c.md)` [d](d.md)\n", 0), "link`d.md` ");
+	/* An unclosed fence runs to the end. */
+	CHECK_STR(links_of("```\n[a](a.md)\n[b](b.md)```\n", 0), "");
+	/* A footnote's later paragraphs are its text; an unused one is dropped,
+	 * as goldmark drops it. */
+	CHECK_STR(links_of("x[^1]\n\n[^1]: Foot [a](a.md)\n\n    para [c](c.md)\n\n[^u]: unused [d](d.md)\n", 0),
+	          "shortcut`^1` link`a.md` link`c.md` ");
+	const char *html = "<div>\n<a href=\"x.md\">x</a>\n</div>\n";
+	CHECK_STR(links_of(html, 1), "html`x.md` ");
+	CHECK_STR(links_of(html, 0), "");
+}
+
+TEST(line_endings_and_depth)
+{
+	CHECK_STR(links_of("# H\r\rtext [b](b.md)\r\r[a]: /a.md\r[a]\r", 0),
+	          "link`b.md` definition`/a.md` shortcut`a` ");
+	CHECK_STR(links_of("> q [c](c.md)\r\n> r\r\n\r\n[a]: /a.md\r\n[a]\r\n", 0),
+	          "link`c.md` definition`/a.md` shortcut`a` ");
+	/* No depth limit any more: cmark-gfm builds any nesting. */
+	md_buf b = {0};
+	for (int i = 0; i < 300; i++)
+		md_buf_puts(&b, "> ");
+	md_buf_puts(&b, "[x](x.md)\n");
+	for (int i = 0; i < 300; i++)
+		md_buf_puts(&b, "> ");
+	md_buf_puts(&b, "more [y](y.md)\n");
+	CHECK_STR(links_of(b.data, 0), "link`x.md` link`y.md` ");
+	md_buf_free(&b);
+	/* cmark-gfm's time grows with the square of list items opened on one
+	 * line: past 100 the post gets an md-limit and no structure. */
+	md_buf_puts(&b, "# H\n\n[a](#h)\n");
+	for (int i = 0; i < 101; i++)
+		md_buf_puts(&b, "- ");
+	md_buf_puts(&b, "[x](x.md)\n");
+	md_doc d;
+	CHECK_INT(md_doc_parse(&d, b.data, b.len, 0, MD_ANCHOR_GITHUB, 0), 0);
+	CHECK(d.limit && strstr(d.limit, "lists nest more than 100 deep"));
+	CHECK_INT(d.limit_offset, 13);
+	CHECK_INT(d.n_links, 0);
+	CHECK_INT(d.headings.n, 0);
+	md_doc_free(&d);
+	md_buf_free(&b);
+	for (int i = 0; i < 100; i++)
+		md_buf_puts(&b, "- ");
+	md_buf_puts(&b, "[x](x.md)\n");
+	CHECK_STR(links_of(b.data, 0), "link`x.md` ");
+	md_buf_free(&b);
+}
+
+TEST(headings)
+{
+	const char *src = "# One [l](a.md) #\n\n[d]: /d.md\nSetext [s](s.md)\n---\n\n> Quote\n> ===\n\n"
+	                  "- item\n\n  ## In item\n";
+	md_doc d;
+	CHECK_INT(md_doc_parse(&d, src, strlen(src), 0, MD_ANCHOR_GITHUB, 0), 0);
+	CHECK_INT(d.headings.n, 4);
+	if (d.headings.n == 4) {
+		CHECK_STR(d.headings.v[0].id, "one-lamd");
+		CHECK_INT(d.headings.v[0].level, 1);
+		CHECK_INT(d.headings.v[0].line, 0);
+		CHECK_INT(d.headings.v[0].end_line, 5);
+		/* The definition above is not part of the heading. */
+		CHECK_STR(d.headings.v[1].text, "Setext [s](s.md)");
+		CHECK_INT(d.headings.v[1].line, 3);
+		CHECK_INT(d.headings.v[1].level, 2);
+		CHECK_INT(d.headings.v[1].end_line, 5);
+		CHECK_STR(d.headings.v[2].id, "quote");
+		CHECK_INT(d.headings.v[2].line, 6);
+		CHECK_STR(d.headings.v[3].id, "in-item");
+		CHECK_INT(d.headings.v[3].line, 11);
+	}
+	md_doc_free(&d);
+	CHECK_STR(links_of(src, 0), "link`a.md` definition`/d.md` link`s.md` ");
+}
