@@ -192,11 +192,11 @@ MDPOST_API int mdpost_site_find(mdpost_result *out, const char *path,
                                 size_t path_len);
 
 /*
- * A post being edited: its last text and parse are kept, so the next
- * check re-parses only what changed (tree-sitter's incremental parse, and
- * the links of every unchanged paragraph reused). The library finds what
- * changed by comparing the texts, so callers pass the whole text each time
- * and never have to report edits. Results are exactly those of
+ * A post being edited: the links found in each paragraph are kept, so the
+ * next check parses links again only in paragraphs whose text changed (the
+ * block structure is read again: cmark-gfm is fast). Callers pass the
+ * whole text each time and never have to report edits. Results are
+ * exactly those of
  * mdpost_check / mdpost_folds on the same text. One thread at a time per
  * document; free it with mdpost_doc_free.
  */
