@@ -19,7 +19,7 @@
 
 #define AMBIGUOUS ((void *)1)
 
-static uint64_t url_signature(const char *s, size_t n);
+static uint64_t url_signature(const char *s, size_t n, uint64_t *pairs);
 
 struct mdpost_index {
 	const mdpost_site *site;
@@ -244,7 +244,7 @@ static void prepare_page(const mdpost_index *x, const char *rel, const char *tex
 	if (p->url) {
 		p->url_len = strlen(p->url);
 		p->url_chars = md_utf8_count(p->url, p->url_len);
-		p->url_sig = url_signature(p->url, p->url_len);
+		p->url_sig = url_signature(p->url, p->url_len, &p->url_sig2);
 	}
 	const char *base = strrchr(rel, '/');
 	base = base ? base + 1 : rel;
@@ -707,18 +707,23 @@ int md_index_render_hook(const mdpost_index *x) { return x->render_hook; }
 
 /* The page whose URL is nearest to `url`, for "did you mean". */
 /* Which characters a URL holds, one bit each (modulo 64, ASCII letters
- * folded as md_edit_distance folds them). One edit changes at most two
- * bits, so URLs whose signatures differ in more than 2d bits are more than
- * d edits apart: a cheap test before the edit distance itself. */
-static uint64_t url_signature(const char *s, size_t n)
+ * folded as md_edit_distance folds them), and which pairs of adjacent
+ * characters. One edit changes at most two bits of the first and six of
+ * the second (a transposition), so URLs whose signatures differ by more
+ * are more than d edits apart: cheap tests before the edit distance. */
+static uint64_t url_signature(const char *s, size_t n, uint64_t *pairs)
 {
 	uint64_t sig = 0;
+	uint32_t prev = 0;
+	*pairs = 0;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
 		i += md_utf8_decode((const unsigned char *)s + i, n - i, &cp);
 		if (cp >= 'A' && cp <= 'Z')
 			cp += 32;
 		sig |= (uint64_t)1 << (cp % 64);
+		*pairs |= (uint64_t)1 << ((prev * 31 + cp) % 64);
+		prev = cp;
 	}
 	return sig;
 }
@@ -741,12 +746,13 @@ const md_page *md_index_nearest(const mdpost_index *cx, const char *url, size_t 
 	/* Edit distance is at least the difference in length: at 20,000
 	 * pages most are skipped on that alone. */
 	size_t chars = md_utf8_count(url, n);
-	uint64_t sig = url_signature(url, n);
+	uint64_t sig2, sig = url_signature(url, n, &sig2);
 	for (size_t i = 0; chars <= 64 && i < x->n_pages; i++) {
 		const md_page *pg = x->pages[i];
 		size_t diff = pg->url_chars > chars ? pg->url_chars - chars : chars - pg->url_chars;
 		if (!pg->url || diff >= best_d ||
-		    (size_t)__builtin_popcountll(pg->url_sig ^ sig) > 2 * (best_d - 1))
+		    (size_t)__builtin_popcountll(pg->url_sig ^ sig) > 2 * (best_d - 1) ||
+		    (size_t)__builtin_popcountll(pg->url_sig2 ^ sig2) > 6 * (best_d - 1))
 			continue;
 		size_t d = md_edit_distance(pg->url, pg->url_len, url, n);
 		if (d < best_d)

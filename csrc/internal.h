@@ -433,6 +433,7 @@ typedef struct md_page {
 	size_t url_len;  /* bytes, and characters (for "did you mean") */
 	size_t url_chars;
 	uint64_t url_sig;  /* the characters it holds, as bits (url_signature) */
+	uint64_t url_sig2; /* and its pairs of adjacent characters */
 	int leaf, branch;
 	md_strset ids;   /* its headings' ids, once ids_ready (md_index_ids) */
 	int ids_ready;
