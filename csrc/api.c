@@ -730,6 +730,9 @@ int mdpost_render(mdpost_result *out, const mdpost_site *site,
 	post_free(&p);
 	if (rc) {
 		md_buf_free(&b);
+		if (rc == MDPOST_ETOOBIG)
+			return md_result_error(out, rc, "lists nest more than 100 deep on one line: "
+			                       "the post is not rendered");
 		return failed(out, rc);
 	}
 	return md_buf_to_result(&b, out);

@@ -1100,7 +1100,7 @@ static int heading_cmp(const void *a, const void *b)
  */
 #define MD_MAX_LIST_NESTING 100
 
-static size_t lists_too_deep(const char *s, size_t len)
+size_t md_lists_too_deep(const char *s, size_t len)
 {
 	size_t line = 0;
 	for (size_t i = 0; i < len;) {
@@ -1197,7 +1197,7 @@ int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t 
 	lwalk w = {d, src, body_start, 0};
 	ranges r = {0};
 	int rc = MDPOST_OK;
-	size_t deep = lists_too_deep(body, len - body_start);
+	size_t deep = md_lists_too_deep(body, len - body_start);
 	if (deep) {
 		const char *p = body;
 		for (size_t l = 1; l < deep; l++) {

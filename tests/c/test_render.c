@@ -275,3 +275,25 @@ TEST(bad_options_are_refused)
 	mdpost_result_free(&r);
 	free(opts);
 }
+
+TEST(lists_nested_too_deep_on_one_line_are_refused)
+{
+	/* cmark-gfm's time grows with the square of this depth. */
+	char src[700];
+	size_t n = 0;
+	for (int i = 0; i < 150; i++) {
+		src[n++] = '-';
+		src[n++] = ' ';
+	}
+	memcpy(src + n, "x\n", 3);
+	mdpost_result r = {0};
+	CHECK_INT(mdpost_render(&r, NULL, NULL, src, strlen(src), NULL, 0), MDPOST_ETOOBIG);
+	CHECK(r.error && strstr(r.error, "lists nest more than 100 deep on one line"));
+	mdpost_result_free(&r);
+	/* 100 deep still renders. */
+	src[200] = 'x';
+	src[201] = '\n';
+	src[202] = '\0';
+	CHECK_INT(mdpost_render(&r, NULL, NULL, src, strlen(src), NULL, 0), 0);
+	mdpost_result_free(&r);
+}
