@@ -40,7 +40,8 @@ function M.report()
     out('      │ ' .. string.rep(' ', vim.fn.strdisplaywidth(line:sub(1, d.col)))
       .. string.rep('^', math.max(1, vim.fn.strdisplaywidth(line:sub(d.col + 1, d.end_col)))))
   end
-  out('Run `make demo` in a terminal to open the post in Neovim; :PostCheck! checks the whole site.')
+  out('Run `make demo` in a terminal to open the post in Neovim; :PostCheck! checks the whole site,')
+  out(':PostPreview shows the HTML beside it (:PostPreview browser in your browser), :PostLinkCheck checks its URLs.')
   vim.cmd('qall!')
 end
 
