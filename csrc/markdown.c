@@ -699,7 +699,7 @@ static size_t sc_label(const char *t, size_t n, size_t i)
 {
 	size_t j = i + 1;
 	while (j < n && t[j] != ']') {
-		if (t[j] == '[')
+		if (t[j] == '[' || (t[j] == '<' && sc_html(t, n, j)))
 			return 0;
 		if (t[j] == '\\' && j + 1 < n && sc_punct((unsigned char)t[j + 1]))
 			j++;
@@ -709,15 +709,62 @@ static size_t sc_label(const char *t, size_t n, size_t i)
 }
 
 /*
- * [a][] before [b]: the grammar's dynamic precedences (a full reference
- * weighs 30, a collapsed one 20, a shortcut 10) make that [a] and [][b],
- * unless [b] goes on with [ (then the weights tie and the first reading,
- * this scanner's, stays).
+ * Whether the text [..] ending at i (empty or not) pairs with the [label]
+ * or [] right after it. The grammar's dynamic precedences decide: a full
+ * reference weighs 30, a collapsed one 20, an inline link 20, a shortcut
+ * 10, a lone [] 0, and the heaviest reading of the run of adjacent
+ * brackets wins (on a tie, the first pairing, but an inline link keeps
+ * its text): [a][][b] is [a] and [][b]. Weights doubled here.
  */
-static int sc_split(const char *t, size_t n, size_t i)
+static int sc_pairs(const char *t, size_t n, size_t i, int empty)
 {
-	size_t e = i < n && t[i] == '[' ? sc_label(t, n, i) : 0;
-	return e && (e >= n || t[e] != '[');
+	enum { MAXG = 16 };
+	int label[MAXG + 1], one[MAXG + 1], g = 1, best[MAXG + 3];
+	one[0] = empty ? 0 : 20;
+	label[0] = 0;
+	for (size_t p = i + 1; g <= MAXG && p < n && t[p] == '[';) {
+		size_t e, ds, de;
+		int em, dest;
+		if (p + 1 < n && t[p + 1] == ']') {
+			label[g] = one[g] = 0;
+			e = p + 2;
+		} else if ((e = sc_label(t, n, p))) {
+			label[g] = 1;
+			one[g] = 20;
+		} else {
+			break;
+		}
+		p = e;
+		g++;
+		if (p < n && t[p] == '(' && sc_inline_tail(t, n, p, &ds, &de, &em, &dest) &&
+		    !(dest && t[ds - 1] == '<' && sc_html(t, n, ds - 1))) {
+			one[g - 1] = 41;  /* an inline link; it wins a tie */
+			break;
+		}
+	}
+	if (g < 2)
+		return 0;
+	best[g] = best[g + 1] = 0;
+	int pair0 = 0;
+	for (int k = g - 1; k >= 0; k--) {
+		int single = one[k] + best[k + 1];
+		int pair = k + 1 < g && one[k + 1] != 41 ? (label[k + 1] ? 60 : 40) + best[k + 2] : -1;
+		best[k] = pair >= single ? pair : single;
+		if (k == 0)
+			pair0 = pair >= single;
+	}
+	return pair0;
+}
+
+/* The links pushed (since `first`) inside a reference's or shortcut's
+ * text: visit_inline reads no further into those. */
+static void sc_unpush(md_doc *d, size_t first, size_t after)
+{
+	while (d->n_links > first && d->links[d->n_links - 1].start > after) {
+		md_link *l = &d->links[--d->n_links];
+		free(l->target);
+		free(l->label);
+	}
 }
 
 typedef struct sc_opener {
@@ -731,7 +778,7 @@ static void scan_inline(lwalk *w, const char *t, size_t n)
 	sc_opener *st = NULL;
 	size_t ns = 0, cap = 0, seq = 0, killed = 0;
 	unsigned char none_tick[256] = {0}, none_dollar[256] = {0};
-	size_t b = w->base;
+	size_t b = w->base, first = w->d->n_links;
 	for (size_t i = 0; i < n && !w->oom;) {
 		char c = t[i];
 		if (c == '\\') {
@@ -741,17 +788,6 @@ static void scan_inline(lwalk *w, const char *t, size_t n)
 		if (c == '`' || c == '$') {
 			size_t run_end, close = sc_leaf(t, n, i, c, c == '`' ? none_tick : none_dollar,
 			                                &run_end);
-			if (close && c == '$') {
-				/* Only raw HTML inside $...$ is read. */
-				for (size_t k = run_end; k < close; k++) {
-					size_t e;
-					if (t[k] == '<' && (e = sc_html(t, close, k))) {
-						if (w->d->raw_html)
-							html_links(w, b + k, b + e);
-						k = e - 1;
-					}
-				}
-			}
 			i = close ? close : run_end;
 			continue;
 		}
@@ -816,7 +852,19 @@ static void scan_inline(lwalk *w, const char *t, size_t n)
 				w->oom = 1;
 			}
 			i = e;
-		} else if (i + 2 < n && t[i + 1] == '[' && t[i + 2] == ']' && !sc_split(t, n, i + 3)) {
+		} else if (i + 1 < n && t[i + 1] == '[' && !o.image && !sc_pairs(t, n, i, te == ts)) {
+			/* not paired: [a] a shortcut, [] nothing */
+			if (te > ts && t[ts] != '[') {
+				sc_unpush(w->d, first, b + o.pos);
+				if (push_link(w->d, MD_LINK_SHORTCUT, b + ts, b + te, "", 0, t + ts, te - ts, 0))
+					w->oom = 1;
+			} else {
+				formed = 0;
+			}
+			i++;
+		} else if (i + 2 < n && t[i + 1] == '[' && t[i + 2] == ']') {
+			if (!o.image)
+				sc_unpush(w->d, first, b + o.pos);
 			if (!o.image && te > ts) {
 				size_t s2 = ts, e2 = te;
 				if (t[s2] == '[')
@@ -828,18 +876,17 @@ static void scan_inline(lwalk *w, const char *t, size_t n)
 			}
 			i += 3;
 		} else if (i + 1 < n && t[i + 1] == '[' && (e = sc_label(t, n, i + 1))) {
+			if (!o.image)
+				sc_unpush(w->d, first, b + o.pos);
 			if (push_link(w->d, MD_LINK_REFERENCE, b + i + 2, b + e - 1, "", 0, t + i + 2,
 			              e - i - 3, o.image))
 				w->oom = 1;
 			i = e;
-		} else if (te > ts) {
+		} else if (te > ts && t[ts] != '[') {
+			/* (a text that starts with a [ that opened nothing is none) */
 			if (!o.image) {
-				size_t s2 = ts, e2 = te;
-				if (t[s2] == '[')
-					s2++;
-				if (e2 > s2 && t[e2 - 1] == ']')
-					e2--;
-				if (push_link(w->d, MD_LINK_SHORTCUT, b + s2, b + e2, "", 0, t + s2, e2 - s2, 0))
+				sc_unpush(w->d, first, b + o.pos);
+				if (push_link(w->d, MD_LINK_SHORTCUT, b + ts, b + te, "", 0, t + ts, te - ts, 0))
 					w->oom = 1;
 			}
 			i++;
