@@ -422,6 +422,25 @@ static int sc_punct(unsigned char c)
 	return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
 	       (c >= '{' && c <= '~');
 }
+/* Where a search for a closer already failed: from there on, every
+ * search fails too (it keeps the scan linear on unclosed <!-- or "). */
+typedef struct sc_memo {
+	size_t dashes, pi, cdata, gt, dq, sq;  /* SIZE_MAX: not known */
+} sc_memo;
+
+/* The first c at or after j, or n; memo: where it is known there is none. */
+static size_t sc_find(const char *t, size_t n, size_t j, char c, size_t *memo)
+{
+	if (j >= *memo)
+		return n;
+	const char *p = j < n ? memchr(t + j, c, n - j) : NULL;
+	if (!p) {
+		*memo = j;
+		return n;
+	}
+	return (size_t)(p - t);
+}
+
 static int sc_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static int sc_digit(char c) { return c >= '0' && c <= '9'; }
 static int sc_alnum(char c) { return sc_alpha(c) || sc_digit(c); }
@@ -525,7 +544,7 @@ static size_t sc_tag_name(const char *t, size_t n, size_t j)
 
 /* Raw HTML at < (tags, comments, processing instructions, declarations,
  * CDATA): its end. */
-static size_t sc_html(const char *t, size_t n, size_t i)
+static size_t sc_html(const char *t, size_t n, size_t i, sc_memo *m)
 {
 	size_t j = i + 1;
 	if (j >= n)
@@ -539,8 +558,8 @@ static size_t sc_html(const char *t, size_t n, size_t i)
 		return j < n && t[j] == '>' ? j + 1 : 0;
 	}
 	if (t[j] == '?') {
-		for (j++; j + 1 < n; j++)
-			if (t[j] == '?' && t[j + 1] == '>')
+		for (j++; (j = sc_find(t, n, j, '?', &m->pi)) + 1 < n; j++)
+			if (t[j + 1] == '>')
 				return j + 2;
 		return 0;
 	}
@@ -551,15 +570,15 @@ static size_t sc_html(const char *t, size_t n, size_t i)
 				return 0;
 			if (j + 1 < n && t[j] == '-' && t[j + 1] == '>')
 				return 0;
-			for (; j < n; j++) {
-				if (t[j] == '-' && j + 1 < n && t[j + 1] == '-')
+			for (; (j = sc_find(t, n, j, '-', &m->dashes)) + 1 < n; j++) {
+				if (t[j + 1] == '-')
 					return j + 2 < n && t[j + 2] == '>' ? j + 3 : 0;
 			}
 			return 0;
 		}
 		if (n - j >= 8 && memcmp(t + j, "![CDATA[", 8) == 0) {
-			for (j += 8; j + 2 < n; j++)
-				if (t[j] == ']' && t[j + 1] == ']' && t[j + 2] == '>')
+			for (j += 8; (j = sc_find(t, n, j, ']', &m->cdata)) + 2 < n; j++)
+				if (t[j + 1] == ']' && t[j + 2] == '>')
 					return j + 3;
 			return 0;
 		}
@@ -569,10 +588,8 @@ static size_t sc_html(const char *t, size_t n, size_t i)
 			j++;
 		if (j == s || j >= n || !sc_ws(t[j]))
 			return 0;
-		for (; j < n; j++)
-			if (t[j] == '>')
-				return j + 1;
-		return 0;
+		j = sc_find(t, n, j, '>', &m->gt);
+		return j < n ? j + 1 : 0;
 	}
 	j = sc_tag_name(t, n, j);
 	if (!j)
@@ -596,10 +613,7 @@ static size_t sc_html(const char *t, size_t n, size_t i)
 		if (a >= n)
 			return 0;
 		if (t[a] == '"' || t[a] == '\'') {
-			char q = t[a];
-			a++;
-			while (a < n && t[a] != q)
-				a++;
+			a = sc_find(t, n, a + 1, t[a], t[a] == '"' ? &m->dq : &m->sq);
 			if (a >= n)
 				return 0;
 			a++;
@@ -622,7 +636,7 @@ static size_t sc_html(const char *t, size_t n, size_t i)
 /* (dest "title"): the destination's span (without < >) and the end past ),
  * 0 when it is not one; *empty for (). */
 static size_t sc_inline_tail(const char *t, size_t n, size_t i, size_t *ds, size_t *de,
-                             int *empty, int *dest)
+                             int *empty, int *dest, sc_memo *mm)
 {
 	size_t j = i + 1;  /* past ( */
 	*empty = 0;
@@ -678,6 +692,8 @@ static size_t sc_inline_tail(const char *t, size_t n, size_t i, size_t *ds, size
 	if (k > j && k < n && (t[k] == '"' || t[k] == '\'' || t[k] == '(')) {
 		char q = t[k] == '(' ? ')' : t[k];
 		size_t m = k + 1;
+		if (q != ')' && sc_find(t, n, m, q, q == '"' ? &mm->dq : &mm->sq) >= n)
+			return 0;
 		while (m < n && t[m] != q) {
 			if (q == ')' && t[m] == '(')
 				return 0;
@@ -695,11 +711,11 @@ static size_t sc_inline_tail(const char *t, size_t n, size_t i, size_t *ds, size
 }
 
 /* [label] at i: the end past ], 0 when it is not one. */
-static size_t sc_label(const char *t, size_t n, size_t i)
+static size_t sc_label(const char *t, size_t n, size_t i, sc_memo *m)
 {
 	size_t j = i + 1;
 	while (j < n && t[j] != ']') {
-		if (t[j] == '[' || (t[j] == '<' && sc_html(t, n, j)))
+		if (t[j] == '[' || (t[j] == '<' && sc_html(t, n, j, m)))
 			return 0;
 		if (t[j] == '\\' && j + 1 < n && sc_punct((unsigned char)t[j + 1]))
 			j++;
@@ -716,7 +732,7 @@ static size_t sc_label(const char *t, size_t n, size_t i)
  * brackets wins (on a tie, the first pairing, but an inline link keeps
  * its text): [a][][b] is [a] and [][b]. Weights doubled here.
  */
-static int sc_pairs(const char *t, size_t n, size_t i, int empty)
+static int sc_pairs(const char *t, size_t n, size_t i, int empty, sc_memo *m)
 {
 	enum { MAXG = 16 };
 	int label[MAXG + 1], one[MAXG + 1], g = 1, best[MAXG + 3];
@@ -728,7 +744,7 @@ static int sc_pairs(const char *t, size_t n, size_t i, int empty)
 		if (p + 1 < n && t[p + 1] == ']') {
 			label[g] = one[g] = 0;
 			e = p + 2;
-		} else if ((e = sc_label(t, n, p))) {
+		} else if ((e = sc_label(t, n, p, m))) {
 			label[g] = 1;
 			one[g] = 20;
 		} else {
@@ -736,8 +752,8 @@ static int sc_pairs(const char *t, size_t n, size_t i, int empty)
 		}
 		p = e;
 		g++;
-		if (p < n && t[p] == '(' && sc_inline_tail(t, n, p, &ds, &de, &em, &dest) &&
-		    !(dest && t[ds - 1] == '<' && sc_html(t, n, ds - 1))) {
+		if (p < n && t[p] == '(' && sc_inline_tail(t, n, p, &ds, &de, &em, &dest, m) &&
+		    !(dest && t[ds - 1] == '<' && sc_html(t, n, ds - 1, m))) {
 			one[g - 1] = 41;  /* an inline link; it wins a tie */
 			break;
 		}
@@ -779,6 +795,7 @@ static void scan_inline(lwalk *w, const char *t, size_t n)
 	size_t ns = 0, cap = 0, seq = 0, killed = 0;
 	unsigned char none_tick[256] = {0}, none_dollar[256] = {0};
 	size_t b = w->base, first = w->d->n_links;
+	sc_memo memo = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX}, *m = &memo;
 	for (size_t i = 0; i < n && !w->oom;) {
 		char c = t[i];
 		if (c == '\\') {
@@ -804,7 +821,7 @@ static void scan_inline(lwalk *w, const char *t, size_t n)
 				i = e;
 				continue;
 			}
-			if ((e = sc_html(t, n, i))) {
+			if ((e = sc_html(t, n, i, m))) {
 				if (w->d->raw_html)
 					html_links(w, b + i, b + e);
 				i = e;
@@ -842,8 +859,8 @@ static void scan_inline(lwalk *w, const char *t, size_t n)
 		size_t ds, de, e;
 		int empty, dest, formed = 1;
 		if (i + 1 < n && t[i + 1] == '(' &&
-		    (e = sc_inline_tail(t, n, i + 1, &ds, &de, &empty, &dest)) &&
-		    !(dest && t[ds - 1] == '<' && sc_html(t, n, ds - 1))) {
+		    (e = sc_inline_tail(t, n, i + 1, &ds, &de, &empty, &dest, m)) &&
+		    !(dest && t[ds - 1] == '<' && sc_html(t, n, ds - 1, m))) {
 			if (dest) {
 				if (push_link(w->d, o.image ? MD_LINK_IMAGE : MD_LINK_INLINE, b + ds,
 				                         b + de, t + ds, de - ds, NULL, 0, o.image))
@@ -852,7 +869,7 @@ static void scan_inline(lwalk *w, const char *t, size_t n)
 				w->oom = 1;
 			}
 			i = e;
-		} else if (i + 1 < n && t[i + 1] == '[' && !o.image && !sc_pairs(t, n, i, te == ts)) {
+		} else if (i + 1 < n && t[i + 1] == '[' && !o.image && !sc_pairs(t, n, i, te == ts, m)) {
 			/* not paired: [a] a shortcut, [] nothing */
 			if (te > ts && t[ts] != '[') {
 				sc_unpush(w->d, first, b + o.pos);
@@ -875,7 +892,7 @@ static void scan_inline(lwalk *w, const char *t, size_t n)
 					w->oom = 1;
 			}
 			i += 3;
-		} else if (i + 1 < n && t[i + 1] == '[' && (e = sc_label(t, n, i + 1))) {
+		} else if (i + 1 < n && t[i + 1] == '[' && (e = sc_label(t, n, i + 1, m))) {
 			if (!o.image)
 				sc_unpush(w->d, first, b + o.pos);
 			if (push_link(w->d, MD_LINK_REFERENCE, b + i + 2, b + e - 1, "", 0, t + i + 2,
