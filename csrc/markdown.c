@@ -441,6 +441,20 @@ static size_t sc_find(const char *t, size_t n, size_t j, char c, size_t *memo)
 	return (size_t)(p - t);
 }
 
+/* The same for a string. */
+static size_t sc_findstr(const char *t, size_t n, size_t j, const char *pat, size_t *memo)
+{
+	size_t pl = strlen(pat);
+	if (j >= *memo)
+		return n;
+	const char *p = j < n ? memmem(t + j, n - j, pat, pl) : NULL;
+	if (!p) {
+		*memo = j;
+		return n;
+	}
+	return (size_t)(p - t);
+}
+
 static int sc_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static int sc_digit(char c) { return c >= '0' && c <= '9'; }
 static int sc_alnum(char c) { return sc_alpha(c) || sc_digit(c); }
@@ -558,10 +572,8 @@ static size_t sc_html(const char *t, size_t n, size_t i, sc_memo *m)
 		return j < n && t[j] == '>' ? j + 1 : 0;
 	}
 	if (t[j] == '?') {
-		for (j++; (j = sc_find(t, n, j, '?', &m->pi)) + 1 < n; j++)
-			if (t[j + 1] == '>')
-				return j + 2;
-		return 0;
+		j = sc_findstr(t, n, j + 1, "?>", &m->pi);
+		return j < n ? j + 2 : 0;
 	}
 	if (t[j] == '!') {
 		if (n - j >= 3 && t[j + 1] == '-' && t[j + 2] == '-') {
@@ -570,17 +582,12 @@ static size_t sc_html(const char *t, size_t n, size_t i, sc_memo *m)
 				return 0;
 			if (j + 1 < n && t[j] == '-' && t[j + 1] == '>')
 				return 0;
-			for (; (j = sc_find(t, n, j, '-', &m->dashes)) + 1 < n; j++) {
-				if (t[j + 1] == '-')
-					return j + 2 < n && t[j + 2] == '>' ? j + 3 : 0;
-			}
-			return 0;
+			j = sc_findstr(t, n, j, "--", &m->dashes);
+			return j + 2 < n && t[j + 2] == '>' ? j + 3 : 0;
 		}
 		if (n - j >= 8 && memcmp(t + j, "![CDATA[", 8) == 0) {
-			for (j += 8; (j = sc_find(t, n, j, ']', &m->cdata)) + 2 < n; j++)
-				if (t[j + 1] == ']' && t[j + 2] == '>')
-					return j + 3;
-			return 0;
+			j = sc_findstr(t, n, j + 8, "]]>", &m->cdata);
+			return j < n ? j + 3 : 0;
 		}
 		j++;
 		size_t s = j;
