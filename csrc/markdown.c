@@ -1,9 +1,11 @@
 /*
  * A post's structure: headings with their sections (folds, `mdpost
- * headings`, anchor tables) and links. cmark-gfm gives the blocks;
- * tree-sitter-markdown's inline grammar gives each inline range's links
- * with their exact bytes. Positions are byte offsets into the whole
- * source; only the body (after the front matter) is parsed.
+ * headings`, anchor tables) and links. cmark-gfm gives the blocks; a
+ * scanner that finds what tree-sitter-markdown's inline grammar finds
+ * (the grammar was most of a cold check; MDPOST_INLINE=tree-sitter runs
+ * it) gives each inline range's links with their exact bytes. Positions
+ * are byte offsets into the whole source; only the body (after the front
+ * matter) is parsed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +18,7 @@
 
 #define MD_MAX_LINKS 100000    /* links, images and shortcodes of one post */
 #define MD_MAX_HEADINGS 20000  /* headings of one post */
-#define MD_INLINE_TREE_SITTER 1  /* inline ranges: tree-sitter's grammar (0: the scanner) */
+#define MD_INLINE_TREE_SITTER 0  /* inline ranges: tree-sitter's grammar (0: the scanner) */
 
 static int node_is(TSNode n, const char *type) { return strcmp(ts_node_type(n), type) == 0; }
 
@@ -679,7 +681,10 @@ static size_t sc_inline_tail(const char *t, size_t n, size_t i, size_t *ds, size
 				continue;
 			}
 			if (t[k] == '(') {
-				depth++;
+				/* Past 100 deep, not a destination (the grammar has no
+				 * limit): a search from each ]( stays short. */
+				if (++depth > 100)
+					return 0;
 			} else if (t[k] == ')') {
 				if (!depth)
 					break;

@@ -105,28 +105,32 @@ TEST(code_math_autolinks_html)
 
 TEST(unclosed_is_linear)
 {
-	/* Unclosed comments, quotes and titles, many times over: quick (no
-	 * search for a closer is repeated), and the link after them is read. */
+	/* Unclosed comments, quotes, titles and parentheses, many times over:
+	 * quick (no search for a closer is repeated, destinations nest at most
+	 * 100 deep), and the link after them is read. */
 	size_t n = 200000;
 	char *s = malloc(n + 32);
 	CHECK(s != NULL);
 	if (!s)
 		return;
-	static const char *const unit[] = {"<!--a ", "<a b=\"", "[a](b \"", "<x y='", "<!--a --b "};
+	static const char *const unit[] = {"<!--a ", "<a b=\"", "[a](b \"", "<x y='", "<!--a --b ",
+	                                   "[a](bb"};
 	setenv("MDPOST_INLINE", "scanner", 1);
 	for (size_t u = 0; u < sizeof(unit) / sizeof(*unit); u++) {
-		size_t k = 2, ul = strlen(unit[u]);
+		size_t k = 2, ul = strlen(unit[u]), units = 0;
 		memcpy(s, "x ", 2);
 		while (k + ul < n) {
 			memcpy(s + k, unit[u], ul);
 			k += ul;
+			units++;
 		}
 		strcpy(s + k, " [z](z.md)\n");
 		md_doc d;
 		CHECK_INT(md_doc_parse(&d, s, strlen(s), 0, MD_ANCHOR_GITHUB, 1), 0);
 		CHECK(d.n_links > 0 && strcmp(d.links[d.n_links - 1].target, "z.md") == 0);
-		/* [a](b " is a shortcut each time; the others hold no link. */
-		CHECK_INT(d.n_links, u == 2 ? (n - 2) / ul + 1 : 1);
+		/* [a](b " and [a](bb are shortcuts each time; the others hold
+		 * no link. */
+		CHECK_INT(d.n_links, u == 2 || u == 5 ? units + 1 : 1);
 		md_doc_free(&d);
 	}
 	unsetenv("MDPOST_INLINE");
