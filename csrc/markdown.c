@@ -1,9 +1,11 @@
 /*
  * A post's structure: headings with their sections (folds, `mdpost
- * headings`, anchor tables) and links. cmark-gfm gives the blocks;
- * tree-sitter-markdown's inline grammar gives each inline range's links
- * with their exact bytes. Positions are byte offsets into the whole
- * source; only the body (after the front matter) is parsed.
+ * headings`, anchor tables) and links. cmark-gfm gives the blocks; a
+ * scanner that finds what tree-sitter-markdown's inline grammar finds
+ * (the grammar was most of a cold check; MDPOST_INLINE=tree-sitter runs
+ * it) gives each inline range's links with their exact bytes. Positions
+ * are byte offsets into the whole source; only the body (after the front
+ * matter) is parsed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 
 #define MD_MAX_LINKS 100000    /* links, images and shortcodes of one post */
 #define MD_MAX_HEADINGS 20000  /* headings of one post */
+#define MD_INLINE_TREE_SITTER 0  /* inline ranges: tree-sitter's grammar (0: the scanner) */
 
 static int node_is(TSNode n, const char *type) { return strcmp(ts_node_type(n), type) == 0; }
 
@@ -406,6 +409,526 @@ static void push_span(lwalk *w, ranges *r, size_t s, size_t e)
 	r->v[r->n++] = (span){s, e};
 }
 
+/* ---- the inline link scanner -------------------------------------------- */
+
+/*
+ * One left-to-right pass over an inline range, CommonMark's way (openers
+ * on a stack, a link formed at its ]), yielding what tree-sitter's inline
+ * grammar yields for visit_inline: a shortcut [label] is a link whether
+ * or not it is defined, code spans and $...$ spans hide what they hold,
+ * a raw HTML tag is only a tag when each attribute has a value.
+ */
+static int sc_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static int sc_punct(unsigned char c)
+{
+	return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+	       (c >= '{' && c <= '~');
+}
+/* Where a search for a closer already failed: from there on, every
+ * search fails too (it keeps the scan linear on unclosed <!-- or "). */
+typedef struct sc_memo {
+	size_t dashes, pi, cdata, gt, dq, sq;  /* SIZE_MAX: not known */
+} sc_memo;
+
+/* The first c at or after j, or n; memo: where it is known there is none. */
+static size_t sc_find(const char *t, size_t n, size_t j, char c, size_t *memo)
+{
+	if (j >= *memo)
+		return n;
+	const char *p = j < n ? memchr(t + j, c, n - j) : NULL;
+	if (!p) {
+		*memo = j;
+		return n;
+	}
+	return (size_t)(p - t);
+}
+
+/* The same for a string. */
+static size_t sc_findstr(const char *t, size_t n, size_t j, const char *pat, size_t *memo)
+{
+	size_t pl = strlen(pat);
+	if (j >= *memo)
+		return n;
+	const char *p = j < n ? memmem(t + j, n - j, pat, pl) : NULL;
+	if (!p) {
+		*memo = j;
+		return n;
+	}
+	return (size_t)(p - t);
+}
+
+static int sc_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static int sc_digit(char c) { return c >= '0' && c <= '9'; }
+static int sc_alnum(char c) { return sc_alpha(c) || sc_digit(c); }
+
+/* A run of c at i: its end, and where a run of the same length closes it
+ * (0 when none; none[len] remembers a length with no closer left). */
+static size_t sc_leaf(const char *t, size_t n, size_t i, char c, unsigned char *none,
+                      size_t *run_end)
+{
+	size_t j = i;
+	while (j < n && t[j] == c)
+		j++;
+	*run_end = j;
+	size_t len = j - i;
+	if (len < 256 && none[len])
+		return 0;
+	for (size_t k = j; k < n;) {
+		if (t[k] != c) {
+			k++;
+			continue;
+		}
+		size_t r = k;
+		while (r < n && t[r] == c)
+			r++;
+		if (r - k == len)
+			return r;
+		k = r;
+	}
+	if (len < 256)
+		none[len] = 1;
+	return 0;
+}
+
+/* <scheme:...> with a scheme of two or more characters: its end. */
+static size_t sc_autolink(const char *t, size_t n, size_t i)
+{
+	size_t j = i + 1;
+	if (j >= n || !sc_alpha(t[j]))
+		return 0;
+	j++;
+	size_t s = j;
+	while (j < n && (sc_alnum(t[j]) || t[j] == '+' || t[j] == '.' || t[j] == '-'))
+		j++;
+	if (j == s || j >= n || t[j] != ':')
+		return 0;
+	for (j++; j < n; j++) {
+		if (t[j] == '>')
+			return j + 1;
+		if (t[j] == '<' || sc_ws(t[j]))
+			return 0;
+	}
+	return 0;
+}
+
+static int sc_email_char(char c)
+{
+	return sc_alnum(c) || (c && strchr(".!#$%&'*+/=?^_`{|}~-", c));
+}
+
+/* <user@host>: its end (no link pushed, but nothing inside is one). */
+static size_t sc_email(const char *t, size_t n, size_t i)
+{
+	size_t j = i + 1;
+	while (j < n && sc_email_char(t[j]))
+		j++;
+	if (j == i + 1 || j >= n || t[j] != '@')
+		return 0;
+	j++;
+	for (;;) {
+		size_t s = j;
+		while (j < n && (sc_alnum(t[j]) || t[j] == '-'))
+			j++;
+		if (j == s || j - s > 63 || t[s] == '-' || t[j - 1] == '-')
+			return 0;
+		if (j < n && t[j] == '.') {
+			j++;
+			continue;
+		}
+		return j < n && t[j] == '>' ? j + 1 : 0;
+	}
+}
+
+static size_t sc_tag_name(const char *t, size_t n, size_t j)
+{
+	unsigned char c = j < n ? (unsigned char)t[j] : 0;
+	if (!c || sc_punct(c) || sc_ws(c) || sc_digit(c))
+		return 0;
+	while (j < n) {
+		c = (unsigned char)t[j];
+		if (c == '-' || sc_digit(c) || !(sc_punct(c) || sc_ws(c))) {
+			j++;
+		} else if (c == '_' && j + 1 < n && !sc_punct((unsigned char)t[j + 1]) &&
+		           !sc_ws(t[j + 1]) && !sc_digit(t[j + 1])) {
+			j++;
+		} else {
+			break;
+		}
+	}
+	return j;
+}
+
+/* Raw HTML at < (tags, comments, processing instructions, declarations,
+ * CDATA): its end. */
+static size_t sc_html(const char *t, size_t n, size_t i, sc_memo *m)
+{
+	size_t j = i + 1;
+	if (j >= n)
+		return 0;
+	if (t[j] == '/') {
+		j = sc_tag_name(t, n, j + 1);
+		if (!j)
+			return 0;
+		while (j < n && sc_ws(t[j]))
+			j++;
+		return j < n && t[j] == '>' ? j + 1 : 0;
+	}
+	if (t[j] == '?') {
+		j = sc_findstr(t, n, j + 1, "?>", &m->pi);
+		return j < n ? j + 2 : 0;
+	}
+	if (t[j] == '!') {
+		if (n - j >= 3 && t[j + 1] == '-' && t[j + 2] == '-') {
+			j += 3;
+			if (j < n && t[j] == '>')
+				return 0;
+			if (j + 1 < n && t[j] == '-' && t[j + 1] == '>')
+				return 0;
+			j = sc_findstr(t, n, j, "--", &m->dashes);
+			return j + 2 < n && t[j + 2] == '>' ? j + 3 : 0;
+		}
+		if (n - j >= 8 && memcmp(t + j, "![CDATA[", 8) == 0) {
+			j = sc_findstr(t, n, j + 8, "]]>", &m->cdata);
+			return j < n ? j + 3 : 0;
+		}
+		j++;
+		size_t s = j;
+		while (j < n && t[j] >= 'A' && t[j] <= 'Z')
+			j++;
+		if (j == s || j >= n || !sc_ws(t[j]))
+			return 0;
+		j = sc_find(t, n, j, '>', &m->gt);
+		return j < n ? j + 1 : 0;
+	}
+	j = sc_tag_name(t, n, j);
+	if (!j)
+		return 0;
+	for (;;) {
+		size_t k = j;
+		while (k < n && sc_ws(t[k]))
+			k++;
+		if (k == j || k >= n || !(sc_alpha(t[k]) || t[k] == '_' || t[k] == ':'))
+			break;
+		size_t a = k;
+		while (a < n && (sc_alnum(t[a]) || strchr("_.:-", t[a])))
+			a++;
+		while (a < n && sc_ws(t[a]))
+			a++;
+		if (a >= n || t[a] != '=')
+			break;
+		a++;
+		while (a < n && sc_ws(t[a]))
+			a++;
+		if (a >= n)
+			return 0;
+		if (t[a] == '"' || t[a] == '\'') {
+			a = sc_find(t, n, a + 1, t[a], t[a] == '"' ? &m->dq : &m->sq);
+			if (a >= n)
+				return 0;
+			a++;
+		} else {
+			size_t v = a;
+			while (a < n && !sc_ws(t[a]) && !strchr("\"'=<>`", t[a]))
+				a++;
+			if (a == v)
+				return 0;
+		}
+		j = a;
+	}
+	while (j < n && sc_ws(t[j]))
+		j++;
+	if (j < n && t[j] == '/')
+		j++;
+	return j < n && t[j] == '>' ? j + 1 : 0;
+}
+
+/* (dest "title"): the destination's span (without < >) and the end past ),
+ * 0 when it is not one; *empty for (). */
+static size_t sc_inline_tail(const char *t, size_t n, size_t i, size_t *ds, size_t *de,
+                             int *empty, int *dest, sc_memo *mm)
+{
+	size_t j = i + 1;  /* past ( */
+	*empty = 0;
+	*dest = 1;
+	while (j < n && sc_ws(t[j]))
+		j++;
+	if (j >= n)
+		return 0;
+	if (t[j] == ')') {
+		*empty = j == i + 1;
+		*dest = 0;
+		*ds = *de = j;
+		return j + 1;
+	}
+	if (t[j] == '<') {
+		size_t k = j + 1;
+		while (k < n && t[k] != '>' && t[k] != '<' && t[k] != '\n' && t[k] != '\r') {
+			if (t[k] == '\\' && k + 1 < n && sc_punct((unsigned char)t[k + 1]))
+				k++;
+			k++;
+		}
+		if (k >= n || t[k] != '>')
+			return 0;
+		*ds = j + 1;
+		*de = k;
+		j = k + 1;
+	} else {
+		size_t k = j;
+		int depth = 0;
+		while (k < n && !sc_ws(t[k]) && (unsigned char)t[k] >= 0x20) {
+			if (t[k] == '\\' && k + 1 < n && sc_punct((unsigned char)t[k + 1])) {
+				k += 2;
+				continue;
+			}
+			if (t[k] == '(') {
+				/* Past 100 deep, not a destination (the grammar has no
+				 * limit): a search from each ]( stays short. */
+				if (++depth > 100)
+					return 0;
+			} else if (t[k] == ')') {
+				if (!depth)
+					break;
+				depth--;
+			}
+			k++;
+		}
+		if (k == j || depth)
+			return 0;
+		*ds = j;
+		*de = k;
+		j = k;
+	}
+	size_t k = j;
+	while (k < n && sc_ws(t[k]))
+		k++;
+	if (k > j && k < n && (t[k] == '"' || t[k] == '\'' || t[k] == '(')) {
+		char q = t[k] == '(' ? ')' : t[k];
+		size_t m = k + 1;
+		if (q != ')' && sc_find(t, n, m, q, q == '"' ? &mm->dq : &mm->sq) >= n)
+			return 0;
+		while (m < n && t[m] != q) {
+			if (q == ')' && t[m] == '(')
+				return 0;
+			if (t[m] == '\\' && m + 1 < n && sc_punct((unsigned char)t[m + 1]))
+				m++;
+			m++;
+		}
+		if (m >= n)
+			return 0;
+		k = m + 1;
+		while (k < n && sc_ws(t[k]))
+			k++;
+	}
+	return k < n && t[k] == ')' ? k + 1 : 0;
+}
+
+/* [label] at i: the end past ], 0 when it is not one. */
+static size_t sc_label(const char *t, size_t n, size_t i, sc_memo *m)
+{
+	size_t j = i + 1;
+	while (j < n && t[j] != ']') {
+		if (t[j] == '[' || (t[j] == '<' && sc_html(t, n, j, m)))
+			return 0;
+		if (t[j] == '\\' && j + 1 < n && sc_punct((unsigned char)t[j + 1]))
+			j++;
+		j++;
+	}
+	return j < n && j > i + 1 ? j + 1 : 0;
+}
+
+/*
+ * Whether the text [..] ending at i (empty or not) pairs with the [label]
+ * or [] right after it. The grammar's dynamic precedences decide: a full
+ * reference weighs 30, a collapsed one 20, an inline link 20, a shortcut
+ * 10, a lone [] 0, and the heaviest reading of the run of adjacent
+ * brackets wins (on a tie, the first pairing, but an inline link keeps
+ * its text): [a][][b] is [a] and [][b]. Weights doubled here.
+ */
+static int sc_pairs(const char *t, size_t n, size_t i, int empty, sc_memo *m)
+{
+	enum { MAXG = 16 };
+	int label[MAXG + 1], one[MAXG + 1], g = 1, best[MAXG + 3];
+	one[0] = empty ? 0 : 20;
+	label[0] = 0;
+	for (size_t p = i + 1; g <= MAXG && p < n && t[p] == '[';) {
+		size_t e, ds, de;
+		int em, dest;
+		if (p + 1 < n && t[p + 1] == ']') {
+			label[g] = one[g] = 0;
+			e = p + 2;
+		} else if ((e = sc_label(t, n, p, m))) {
+			label[g] = 1;
+			one[g] = 20;
+		} else {
+			break;
+		}
+		p = e;
+		g++;
+		if (p < n && t[p] == '(' && sc_inline_tail(t, n, p, &ds, &de, &em, &dest, m) &&
+		    !(dest && t[ds - 1] == '<' && sc_html(t, n, ds - 1, m))) {
+			one[g - 1] = 41;  /* an inline link; it wins a tie */
+			break;
+		}
+	}
+	if (g < 2)
+		return 0;
+	best[g] = best[g + 1] = 0;
+	int pair0 = 0;
+	for (int k = g - 1; k >= 0; k--) {
+		int single = one[k] + best[k + 1];
+		int pair = k + 1 < g && one[k + 1] != 41 ? (label[k + 1] ? 60 : 40) + best[k + 2] : -1;
+		best[k] = pair >= single ? pair : single;
+		if (k == 0)
+			pair0 = pair >= single;
+	}
+	return pair0;
+}
+
+/* The links pushed (since `first`) inside a reference's or shortcut's
+ * text: visit_inline reads no further into those. */
+static void sc_unpush(md_doc *d, size_t first, size_t after)
+{
+	while (d->n_links > first && d->links[d->n_links - 1].start > after) {
+		md_link *l = &d->links[--d->n_links];
+		free(l->target);
+		free(l->label);
+	}
+}
+
+typedef struct sc_opener {
+	size_t pos;       /* of [ */
+	size_t seq;
+	int image;
+} sc_opener;
+
+static void scan_inline(lwalk *w, const char *t, size_t n)
+{
+	sc_opener *st = NULL;
+	size_t ns = 0, cap = 0, seq = 0, killed = 0;
+	unsigned char none_tick[256] = {0}, none_dollar[256] = {0};
+	size_t b = w->base, first = w->d->n_links;
+	sc_memo memo = {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX}, *m = &memo;
+	for (size_t i = 0; i < n && !w->oom;) {
+		char c = t[i];
+		if (c == '\\') {
+			i += (i + 1 < n && sc_punct((unsigned char)t[i + 1])) ? 2 : 1;
+			continue;
+		}
+		if (c == '`' || c == '$') {
+			size_t run_end, close = sc_leaf(t, n, i, c, c == '`' ? none_tick : none_dollar,
+			                                &run_end);
+			i = close ? close : run_end;
+			continue;
+		}
+		if (c == '<') {
+			size_t e = sc_autolink(t, n, i);
+			if (e) {
+				if (e - 1 > i + 1 && push_link(w->d, MD_LINK_AUTOLINK, b + i + 1, b + e - 1,
+				                               t + i + 1, e - i - 2, NULL, 0, 0))
+					w->oom = 1;
+				i = e;
+				continue;
+			}
+			if ((e = sc_email(t, n, i))) {
+				i = e;
+				continue;
+			}
+			if ((e = sc_html(t, n, i, m))) {
+				if (w->d->raw_html)
+					html_links(w, b + i, b + e);
+				i = e;
+				continue;
+			}
+			i++;
+			continue;
+		}
+		if (c == '[' || (c == '!' && i + 1 < n && t[i + 1] == '[')) {
+			if (ns == cap) {
+				size_t nc = cap ? cap * 2 : 16;
+				sc_opener *v = realloc(st, nc * sizeof(*v));
+				if (!v) {
+					w->oom = 1;
+					break;
+				}
+				st = v;
+				cap = nc;
+			}
+			int image = c == '!';
+			st[ns++] = (sc_opener){image ? i + 1 : i, ++seq, image};
+			i += image ? 2 : 1;
+			continue;
+		}
+		if (c != ']' || !ns) {
+			i++;
+			continue;
+		}
+		sc_opener o = st[--ns];
+		if (!o.image && o.seq <= killed) {
+			i++;
+			continue;
+		}
+		size_t ts = o.pos + 1, te = i;  /* the text inside [ ] */
+		size_t ds, de, e;
+		int empty, dest, formed = 1;
+		if (i + 1 < n && t[i + 1] == '(' &&
+		    (e = sc_inline_tail(t, n, i + 1, &ds, &de, &empty, &dest, m)) &&
+		    !(dest && t[ds - 1] == '<' && sc_html(t, n, ds - 1, m))) {
+			if (dest) {
+				if (push_link(w->d, o.image ? MD_LINK_IMAGE : MD_LINK_INLINE, b + ds,
+				                         b + de, t + ds, de - ds, NULL, 0, o.image))
+					w->oom = 1;
+			} else if (empty && !o.image && push_link(w->d, MD_LINK_INLINE, b + ds, b + ds, "", 0, NULL, 0, 0)) {
+				w->oom = 1;
+			}
+			i = e;
+		} else if (i + 1 < n && t[i + 1] == '[' && !o.image && !sc_pairs(t, n, i, te == ts, m)) {
+			/* not paired: [a] a shortcut, [] nothing */
+			if (te > ts && t[ts] != '[') {
+				sc_unpush(w->d, first, b + o.pos);
+				if (push_link(w->d, MD_LINK_SHORTCUT, b + ts, b + te, "", 0, t + ts, te - ts, 0))
+					w->oom = 1;
+			} else {
+				formed = 0;
+			}
+			i++;
+		} else if (i + 2 < n && t[i + 1] == '[' && t[i + 2] == ']') {
+			if (!o.image)
+				sc_unpush(w->d, first, b + o.pos);
+			if (!o.image && te > ts) {
+				size_t s2 = ts, e2 = te;
+				if (t[s2] == '[')
+					s2++;
+				if (e2 > s2 && t[e2 - 1] == ']')
+					e2--;
+				if (push_link(w->d, MD_LINK_REFERENCE, b + s2, b + e2, "", 0, t + s2, e2 - s2, 0))
+					w->oom = 1;
+			}
+			i += 3;
+		} else if (i + 1 < n && t[i + 1] == '[' && (e = sc_label(t, n, i + 1, m))) {
+			if (!o.image)
+				sc_unpush(w->d, first, b + o.pos);
+			if (push_link(w->d, MD_LINK_REFERENCE, b + i + 2, b + e - 1, "", 0, t + i + 2,
+			              e - i - 3, o.image))
+				w->oom = 1;
+			i = e;
+		} else if (te > ts && t[ts] != '[') {
+			/* (a text that starts with a [ that opened nothing is none) */
+			if (!o.image) {
+				sc_unpush(w->d, first, b + o.pos);
+				if (push_link(w->d, MD_LINK_SHORTCUT, b + ts, b + te, "", 0, t + ts, te - ts, 0))
+					w->oom = 1;
+			}
+			i++;
+		} else {
+			formed = 0;
+			i++;
+		}
+		if (formed && !o.image)
+			killed = seq;
+	}
+	free(st);
+}
+
 /* ---- a post kept between checks ---------------------------------------- */
 
 /* The links one inline range yields, offsets relative to the range. */
@@ -417,6 +940,7 @@ typedef struct inline_links {
 struct md_doc_cache {
 	TSParser *inl;
 	int raw_html;          /* what the inline entries were made with */
+	int ts_inline;         /* ... and by which (MDPOST_INLINE) */
 	md_strset used, kept;  /* range text -> inline_links*: this check's, the last one's */
 };
 
@@ -506,14 +1030,18 @@ static void inline_range(lwalk *w, TSParser *inl, md_doc_cache *c, const char *t
 			return;
 		}
 	}
-	TSTree *itree = ts_parser_parse_string(inl, NULL, text, n);
-	if (!itree) {
-		w->oom = 1;
-		return;
-	}
 	size_t first = d->n_links;
-	visit_inline(w, ts_tree_root_node(itree));
-	ts_tree_delete(itree);
+	if (inl) {
+		TSTree *itree = ts_parser_parse_string(inl, NULL, text, n);
+		if (!itree) {
+			w->oom = 1;
+			return;
+		}
+		visit_inline(w, ts_tree_root_node(itree));
+		ts_tree_delete(itree);
+	} else {
+		scan_inline(w, text, n);
+	}
 	if (!c || w->oom)
 		return;
 	inline_links *e = calloc(1, sizeof(*e));
@@ -1188,11 +1716,16 @@ int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t 
 	d->body_start = body_start;
 	const char *body = src + body_start;
 	TSParser *inl = NULL;
-	if (cache && !headings_only && cache->raw_html != raw_html) {
+	/* MDPOST_INLINE=tree-sitter or =scanner picks which reads inline
+	 * ranges, to compare them. */
+	const char *ie = getenv("MDPOST_INLINE");
+	int use_ts = ie ? strcmp(ie, "tree-sitter") == 0 : MD_INLINE_TREE_SITTER;
+	if (cache && !headings_only && (cache->raw_html != raw_html || cache->ts_inline != use_ts)) {
 		/* Raw HTML changes what inline ranges yield. */
 		strset_free_values(&cache->used);
 		strset_free_values(&cache->kept);
 		cache->raw_html = raw_html;
+		cache->ts_inline = use_ts;
 	}
 	lwalk w = {d, src, body_start, 0};
 	ranges r = {0};
@@ -1217,8 +1750,9 @@ int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t 
 	}
 	if (rc || headings_only)
 		goto out;
-	TSParser **inlp = cache ? &cache->inl : &inl;
-	if (!*inlp) {
+	TSParser *none = NULL;
+	TSParser **inlp = !use_ts ? &none : cache ? &cache->inl : &inl;
+	if (use_ts && !*inlp) {
 		*inlp = ts_parser_new();
 		if (!*inlp || !ts_parser_set_language(*inlp, tree_sitter_markdown_inline())) {
 			rc = *inlp ? MDPOST_EINTERNAL : MDPOST_ENOMEM;
