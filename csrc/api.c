@@ -731,7 +731,8 @@ int mdpost_render(mdpost_result *out, const mdpost_site *site,
 	if (rc) {
 		md_buf_free(&b);
 		if (rc == MDPOST_ETOOBIG)
-			return md_result_error(out, rc, "lists nest more than 100 deep on one line: "
+			return md_result_error(out, rc, "lists nest more than 100 deep on one line, "
+			                       "or too many `<?`, `<!` or `<![CDATA[` are never closed: "
 			                       "the post is not rendered");
 		return failed(out, rc);
 	}

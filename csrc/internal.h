@@ -470,6 +470,9 @@ int md_render_post(md_buf *out, const md_render_in *in);
 /* The 1-based line where lists nest more than 100 deep on one line, or 0:
  * cmark-gfm's time grows with the square of that depth (markdown.c). */
 size_t md_lists_too_deep(const char *s, size_t len);
+/* The 1-based line where `<?`, `<!`, `<![CDATA[` that are never closed
+ * would cost cmark-gfm 0.29 (quadratic in them) too much, or 0. */
+size_t md_html_too_open(const char *s, size_t len);
 
 /* Adds the ids of the body's headings to `ids` (cmark-gfm's parse, the
  * anchors.c rules): how the index learns the ids of other pages. */

@@ -297,3 +297,28 @@ TEST(lists_nested_too_deep_on_one_line_are_refused)
 	CHECK_INT(mdpost_render(&r, NULL, NULL, src, strlen(src), NULL, 0), 0);
 	mdpost_result_free(&r);
 }
+
+TEST(raw_html_openers_never_closed_are_refused)
+{
+	/* cmark-gfm 0.29 looks for each one's closer to the end of the
+	 * paragraph: 50,000 of them would take seconds. */
+	size_t n = 2 + 50000 * 4;
+	char *src = malloc(n + 2);
+	memcpy(src, "a ", 2);
+	for (size_t i = 0; i < 50000; i++)
+		memcpy(src + 2 + i * 4, "<?x ", 4);
+	memcpy(src + n, "\n", 2);
+	mdpost_result r = {0};
+	CHECK_INT(mdpost_render(&r, NULL, NULL, src, strlen(src), NULL, 0), MDPOST_ETOOBIG);
+	CHECK(r.error && strstr(r.error, "`<?`, `<!` or `<![CDATA[` are never closed"));
+	mdpost_result_free(&r);
+	CHECK_INT(mdpost_check(&r, NULL, NULL, src, strlen(src), NULL, 0), 0);
+	CHECK(r.data && memmem(r.data, r.len, "md-limit", 8));
+	mdpost_result_free(&r);
+	/* Closed ones, however many, are raw HTML as usual. */
+	for (size_t i = 0; i < 50000; i++)
+		memcpy(src + 2 + i * 4, "<?>x", 4);
+	CHECK_INT(mdpost_render(&r, NULL, NULL, src, strlen(src), NULL, 0), 0);
+	mdpost_result_free(&r);
+	free(src);
+}
