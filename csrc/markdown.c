@@ -1629,8 +1629,9 @@ static int heading_cmp(const void *a, const void *b)
 #define MD_MAX_LIST_NESTING 100
 
 /*
- * cmark-gfm 0.29 looks for the closer of every `<?`, `<![CDATA[`, `<!X`
- * and `<!--` it meets inside a paragraph, to the end of the paragraph:
+ * cmark-gfm 0.29 looks for the closer of every `<?`, `<![CDATA[` and `<!X`
+ * it meets inside a paragraph, to the end of the paragraph (comments it
+ * handles in linear time):
  * thousands never closed take seconds (`a <?x <?x ...`, 200 KB: 4 s).
  * The cost is the sum, over the openers nothing closes, of the rest of
  * their paragraph; past 50 million bytes (about 50 ms) the post gets no
@@ -1641,7 +1642,7 @@ static int heading_cmp(const void *a, const void *b)
 
 size_t md_html_too_open(const char *s, size_t len)
 {
-	long long gt = -1, pi = -1, cdata = -1, comment = -1;
+	long long gt = -1, pi = -1, cdata = -1;
 	for (const char *p = s; (p = memchr(p, '>', (size_t)(s + len - p))); p++) {
 		long long i = p - s;
 		gt = i;
@@ -1649,8 +1650,6 @@ size_t md_html_too_open(const char *s, size_t len)
 			pi = i;
 		if (i >= 2 && p[-1] == ']' && p[-2] == ']')
 			cdata = i;
-		if (i >= 2 && p[-1] == '-' && p[-2] == '-')
-			comment = i;
 	}
 	unsigned long long cost = 0;
 	const char *para_end = s;  /* the blank line that ends p's paragraph */
@@ -1662,8 +1661,6 @@ size_t md_html_too_open(const char *s, size_t len)
 			unclosed = i > pi;
 		else if (rest > 8 && memcmp(p, "<![CDATA[", 9) == 0)
 			unclosed = i > cdata;
-		else if (rest > 3 && memcmp(p, "<!--", 4) == 0)
-			unclosed = i > comment;
 		else if (rest > 2 && p[1] == '!' && ((p[2] >= 'A' && p[2] <= 'Z') || (p[2] >= 'a' && p[2] <= 'z')))
 			unclosed = i > gt;
 		if (!unclosed)
