@@ -561,8 +561,11 @@ endfunction
 function! s:written(buf) abort
   let root = getbufvar(a:buf, 'mdpost_root', v:null)
   if type(root) == v:t_string && root !=# ''
-    " Other posts link into this one: index the site again, in the background.
+    " Other posts link into this one: index the site again, in the background,
+    " and re-check the site's buffers when it is done (also when it is done
+    " before the check below asks: a small site indexes in milliseconds).
     call mdpost#call({'cmd': 'reindex', 'root': root})
+    call s:when_indexed(root, a:buf)
   endif
   if !s:too_big(a:buf)
     let c = getbufvar(a:buf, 'mdpost_checked', {})
