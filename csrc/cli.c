@@ -95,23 +95,9 @@ static void json_obj(FILE *f, const msgpack_object *o)
 	}
 }
 
-static const msgpack_object *get(const msgpack_object *map, const char *key)
-{
-	if (!map || map->type != MSGPACK_OBJECT_MAP)
-		return NULL;
-	size_t n = strlen(key);
-	for (uint32_t i = 0; i < map->via.map.size; i++) {
-		const msgpack_object *k = &map->via.map.ptr[i].key;
-		if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == n &&
-		    memcmp(k->via.str.ptr, key, n) == 0)
-			return &map->via.map.ptr[i].val;
-	}
-	return NULL;
-}
-
 static long long get_int(const msgpack_object *map, const char *key)
 {
-	const msgpack_object *o = get(map, key);
+	const msgpack_object *o = md_pack_get(map, key);
 	if (!o)
 		return 0;
 	return o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER ? o->via.i64 : (long long)o->via.u64;
@@ -119,7 +105,7 @@ static long long get_int(const msgpack_object *map, const char *key)
 
 static const char *get_str(const msgpack_object *map, const char *key, int *len)
 {
-	const msgpack_object *o = get(map, key);
+	const msgpack_object *o = md_pack_get(map, key);
 	if (!o || o->type != MSGPACK_OBJECT_STR) {
 		*len = 0;
 		return "";
@@ -522,7 +508,7 @@ static void check_job(const check_ctx *c, job *j)
 		goto done;
 	}
 	ext = external_diags(c, j, &n_ext);
-	const msgpack_object *diags = get(&u.data, "diagnostics");
+	const msgpack_object *diags = md_pack_get(&u.data, "diagnostics");
 	for (uint32_t i = 0; diags && diags->type == MSGPACK_OBJECT_ARRAY && i < diags->via.array.size; i++) {
 		const msgpack_object *d = &diags->via.array.ptr[i];
 		int clen, slen, mlen;
@@ -1196,7 +1182,7 @@ static int cmd_frontmatter(int argc, char **argv)
 		mdpost_result_free(&res);
 		return 2;
 	}
-	const msgpack_object *fields = get(&u.data, "fields");
+	const msgpack_object *fields = md_pack_get(&u.data, "fields");
 	int flen;
 	const char *format = get_str(&u.data, "format", &flen);
 	printf("{\"format\":\"%.*s\",\"fields\":", flen, format);
@@ -1205,7 +1191,7 @@ static int cmd_frontmatter(int argc, char **argv)
 	else
 		fputs(strncmp(format, "none", 4) == 0 ? "{}" : "null", stdout);
 	fputs("}\n", stdout);
-	const msgpack_object *diags = get(&u.data, "diagnostics");
+	const msgpack_object *diags = md_pack_get(&u.data, "diagnostics");
 	int bad = strncmp(format, "none", 4) != 0 && (!fields || fields->type == MSGPACK_OBJECT_NIL) &&
 	          diags && diags->type == MSGPACK_OBJECT_ARRAY && diags->via.array.size > 0;
 	if (bad) {

@@ -193,6 +193,10 @@ int md_options_parse(md_options *o, const char *opts, size_t len,
 
 /* ---- msgpack writing -------------------------------------------------- */
 struct msgpack_packer;
+struct msgpack_object;
+/* The value of string key `key` in a msgpack map, or NULL (also when `map`
+ * is NULL or not a map). */
+const struct msgpack_object *md_pack_get(const struct msgpack_object *map, const char *key);
 /* msgpack_packer_write callback: appends to an md_buf (data). */
 int md_pack_buf_write(void *data, const char *p, size_t n);
 void md_pack_str(struct msgpack_packer *pk, const char *s, size_t n);

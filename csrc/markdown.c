@@ -1785,26 +1785,18 @@ int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t 
 	int rc = MDPOST_OK;
 	size_t deep = md_lists_too_deep(body, len - body_start);
 	size_t open = deep ? 0 : md_html_too_open(body, len - body_start);
-	if (open) {
+	if (open || deep) {
+		/* The parse stops before cmark-gfm; the warning goes on the line. */
 		const char *p = body;
-		for (size_t l = 1; l < open; l++) {
+		for (size_t l = 1; l < (open ? open : deep); l++) {
 			const char *nl = memchr(p, '\n', (size_t)(src + len - p));
 			p = nl ? nl + 1 : src + len;
 		}
 		d->limit_offset = (size_t)(p - src);
-		d->limit = "too many `<?`, `<!` or `<![CDATA[` that nothing closes: the "
-		           "post's headings and links are not checked";
-		goto out;
-	}
-	if (deep) {
-		const char *p = body;
-		for (size_t l = 1; l < deep; l++) {
-			const char *nl = memchr(p, '\n', (size_t)(src + len - p));
-			p = nl ? nl + 1 : src + len;
-		}
-		d->limit_offset = (size_t)(p - src);
-		d->limit = "lists nest more than 100 deep on one line here: the post's headings and "
-		           "links are not checked";
+		d->limit = open ? "too many `<?`, `<!` or `<![CDATA[` that nothing closes: the "
+		                  "post's headings and links are not checked"
+		                : "lists nest more than 100 deep on one line here: the post's headings "
+		                  "and links are not checked";
 		goto out;
 	}
 	rc = cm_parse(d, &r, &w, src, len, body_start, style, !headings_only);

@@ -382,24 +382,10 @@ static void vc_json(md_buf *b, const msgpack_object *o, int depth)
 
 /* ---- requests ----------------------------------------------------------- */
 
-static const msgpack_object *vc_get(const msgpack_object *map, const char *key)
-{
-	size_t n = strlen(key);
-	if (!map || map->type != MSGPACK_OBJECT_MAP)
-		return NULL;
-	for (uint32_t i = 0; i < map->via.map.size; i++) {
-		const msgpack_object *k = &map->via.map.ptr[i].key;
-		if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == n &&
-		    memcmp(k->via.str.ptr, key, n) == 0)
-			return &map->via.map.ptr[i].val;
-	}
-	return NULL;
-}
-
 /* A string field (the zone keeps it NUL-terminated), or NULL. */
 static const char *vc_str(const msgpack_object *req, const char *key, size_t *len)
 {
-	const msgpack_object *v = vc_get(req, key);
+	const msgpack_object *v = md_pack_get(req, key);
 	if (!v || v->type != MSGPACK_OBJECT_STR)
 		return NULL;
 	if (len)
@@ -409,7 +395,7 @@ static const char *vc_str(const msgpack_object *req, const char *key, size_t *le
 
 static long long vc_int(const msgpack_object *req, const char *key, long long dflt)
 {
-	const msgpack_object *v = vc_get(req, key);
+	const msgpack_object *v = md_pack_get(req, key);
 	if (v && v->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
 		return v->via.u64 > INT32_MAX ? INT32_MAX : (long long)v->via.u64;
 	if (v && v->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
@@ -600,7 +586,7 @@ static int vc_root(const msgpack_object *req, md_buf *root, const char **err,
 		msgpack_unpacked_init(&u);
 		size_t off = 0;
 		if (msgpack_unpack_next(&u, res->data, res->len, &off) == MSGPACK_UNPACK_SUCCESS) {
-			const msgpack_object *v = vc_get(&u.data, "root");
+			const msgpack_object *v = md_pack_get(&u.data, "root");
 			if (v && v->type == MSGPACK_OBJECT_STR) {
 				md_buf_put(root, v->via.str.ptr, v->via.str.size);
 				found = 1;
@@ -645,8 +631,8 @@ static void vc_pack_opts(md_buf *b, const msgpack_object *req)
 	msgpack_packer_init(&pk, b, md_pack_buf_write);
 	size_t n;
 	const char *path = vc_str(req, "path", &n);
-	const msgpack_object *opts = vc_get(req, "opts");
-	const msgpack_object *shadowed = path ? vc_get(opts, "path") : NULL;
+	const msgpack_object *opts = md_pack_get(req, "opts");
+	const msgpack_object *shadowed = path ? md_pack_get(opts, "path") : NULL;
 	uint32_t n_opts = opts && opts->type == MSGPACK_OBJECT_MAP ? opts->via.map.size : 0;
 	msgpack_pack_map(&pk, (path != NULL) + n_opts - (shadowed != NULL));
 	if (path) {
