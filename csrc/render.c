@@ -291,6 +291,17 @@ static md_buf *new_shortcode(rctx *c, int block)
 	return h;
 }
 
+/* ` name="value"` for an argument given, escaped; nothing otherwise.
+ * `open` is the text up to the value: ` name="`. */
+static void put_arg_attr(md_buf *h, const char *open, const sc_arg *a)
+{
+	if (!a)
+		return;
+	md_buf_puts(h, open);
+	put_escaped(h, a->val, a->val_len);
+	md_buf_putc(h, '"');
+}
+
 /* Hugo's figure shortcode (0.111's template), caption and title as text. */
 static void figure_html(rctx *c, md_buf *h, const sc_arg *args, size_t na)
 {
@@ -299,11 +310,7 @@ static void figure_html(rctx *c, md_buf *h, const sc_arg *args, size_t na)
 	const sc_arg *alt = sc_named(args, na, "alt"), *cls = sc_named(args, na, "class");
 	const sc_arg *width = sc_named(args, na, "width"), *height = sc_named(args, na, "height");
 	md_buf_puts(h, "<figure");
-	if (cls) {
-		md_buf_puts(h, " class=\"");
-		put_escaped(h, cls->val, cls->val_len);
-		md_buf_putc(h, '"');
-	}
+	put_arg_attr(h, " class=\"", cls);
 	md_buf_putc(h, '>');
 	if (link) {
 		md_buf_puts(h, "<a href=\"");
@@ -314,22 +321,9 @@ static void figure_html(rctx *c, md_buf *h, const sc_arg *args, size_t na)
 	if (src)
 		put_url_attr(c, h, src->val, src->val_len);
 	md_buf_putc(h, '"');
-	const sc_arg *a = alt ? alt : caption;
-	if (a) {
-		md_buf_puts(h, " alt=\"");
-		put_escaped(h, a->val, a->val_len);
-		md_buf_putc(h, '"');
-	}
-	if (width) {
-		md_buf_puts(h, " width=\"");
-		put_escaped(h, width->val, width->val_len);
-		md_buf_putc(h, '"');
-	}
-	if (height) {
-		md_buf_puts(h, " height=\"");
-		put_escaped(h, height->val, height->val_len);
-		md_buf_putc(h, '"');
-	}
+	put_arg_attr(h, " alt=\"", alt ? alt : caption);
+	put_arg_attr(h, " width=\"", width);
+	put_arg_attr(h, " height=\"", height);
 	md_buf_puts(h, " />");
 	if (link)
 		md_buf_puts(h, "</a>");
