@@ -1539,10 +1539,18 @@ static int cm_walk(lwalk *w, ranges *r, md_headings *h, const char *src, const c
 	b.links = links;
 	b.lc = (md_line_cursor){body, blen, 1, 0};
 	md_idset_init(&b.ids);
+	/* Line starts as cmark counts lines (\n, \r\n or a lone \r); with
+	 * no \r, by memchr. */
+	int cr = memchr(body, '\r', blen) != NULL;
 	size_t n = 1;
-	for (size_t i = 0; i < blen; i++)
-		if (body[i] == '\n' || (body[i] == '\r' && (i + 1 >= blen || body[i + 1] != '\n')))
+	if (cr) {
+		for (size_t i = 0; i < blen; i++)
+			if (body[i] == '\n' || (body[i] == '\r' && (i + 1 >= blen || body[i + 1] != '\n')))
+				n++;
+	} else {
+		for (const char *p = body, *end = body + blen; (p = memchr(p, '\n', (size_t)(end - p))); p++)
 			n++;
+	}
 	b.ls = malloc(n * sizeof(*b.ls));
 	b.covered = calloc(n + 1, 1);
 	if (!b.ls || !b.covered) {
@@ -1551,9 +1559,14 @@ static int cm_walk(lwalk *w, ranges *r, md_headings *h, const char *src, const c
 		return MDPOST_ENOMEM;
 	}
 	b.ls[b.nl++] = 0;
-	for (size_t i = 0; i < blen; i++)
-		if (body[i] == '\n' || (body[i] == '\r' && (i + 1 >= blen || body[i + 1] != '\n')))
-			b.ls[b.nl++] = i + 1;
+	if (cr) {
+		for (size_t i = 0; i < blen; i++)
+			if (body[i] == '\n' || (body[i] == '\r' && (i + 1 >= blen || body[i + 1] != '\n')))
+				b.ls[b.nl++] = i + 1;
+	} else {
+		for (const char *p = body, *end = body + blen; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+			b.ls[b.nl++] = (size_t)(p - body) + 1;
+	}
 	int options = CMARK_OPT_SOURCEPOS;
 	if (memmem(body, blen, "[^", 2))
 		options |= CMARK_OPT_FOOTNOTES;
