@@ -20,6 +20,8 @@
 #define AMBIGUOUS ((void *)1)
 
 static uint64_t url_signature(const char *s, size_t n, uint64_t *pairs);
+struct grams;
+static void grams_free(struct grams *g);
 
 struct mdpost_index {
 	const mdpost_site *site;
@@ -33,6 +35,7 @@ struct mdpost_index {
 	int render_hook;      /* the site rewrites links (render-link.html) */
 	pthread_mutex_t ids_lock; /* pages' ids are filled in on demand */
 	md_strset nearest;    /* broken URL -> its "did you mean" page (under ids_lock) */
+	struct grams *grams;  /* pages by the 3-grams of their URLs (under ids_lock) */
 	pthread_t thread;
 	int started;
 	atomic_int done;
@@ -604,6 +607,7 @@ void mdpost_index_free(mdpost_index *x)
 	md_strset_free(&x->files);
 	md_strset_free(&x->dirs);
 	md_strset_free(&x->nearest);
+	grams_free(x->grams);
 	pthread_mutex_destroy(&x->ids_lock);
 	free(x);
 }
@@ -705,6 +709,11 @@ const md_page *md_index_path(const mdpost_index *x, const char *path, size_t n, 
 
 int md_index_render_hook(const mdpost_index *x) { return x->render_hook; }
 
+const md_page *md_index_page_at(const mdpost_index *x, size_t i)
+{
+	return mdpost_index_ready(x) && i < x->n_pages ? x->pages[i] : NULL;
+}
+
 /* The page whose URL is nearest to `url`, for "did you mean". */
 /* Which characters a URL holds, one bit each (modulo 64, ASCII letters
  * folded as md_edit_distance folds them), and which pairs of adjacent
@@ -728,36 +737,215 @@ static uint64_t url_signature(const char *s, size_t n, uint64_t *pairs)
 	return sig;
 }
 
+/*
+ * Candidates for "did you mean", so a search looks at a few pages, not all
+ * of them. Each URL's 3-grams (runs of three characters, folded as
+ * md_edit_distance folds them) are hashed into buckets, and each bucket
+ * lists the pages that hold one of its grams, in page order.
+ *
+ * One edit (insert, delete, substitute, or swap two neighbours) breaks at
+ * most four of a URL's 3-grams, so a page within 3 edits of a URL is in at
+ * least P - 12 of the buckets of any P of the URL's distinct grams.
+ */
+#define GRAM_Q 3
+#define GRAM_PICK (3 * (GRAM_Q + 1) + 1)
+
+struct grams {
+	size_t mask;        /* buckets - 1 */
+	uint32_t *start;    /* bucket b's pages: page[start[b] .. start[b + 1]) */
+	uint32_t *page;
+};
+
+static void grams_free(struct grams *g)
+{
+	if (g) {
+		free(g->start);
+		free(g->page);
+		free(g);
+	}
+}
+
+/* The folded code points of a URL of at most 64 of them; -1 if longer. */
+static int url_points(const char *s, size_t n, uint32_t cp[64])
+{
+	int k = 0;
+	for (size_t i = 0; i < n; k++) {
+		if (k == 64)
+			return -1;
+		i += md_utf8_decode((const unsigned char *)s + i, n - i, &cp[k]);
+		if (cp[k] >= 'A' && cp[k] <= 'Z')
+			cp[k] += 32;
+	}
+	return k;
+}
+
+static size_t gram_bucket(const uint32_t *cp, size_t mask)
+{
+	uint64_t h = ((uint64_t)cp[0] * 0x9E3779B97F4A7C15u) ^ ((uint64_t)cp[1] * 0xC2B2AE3D27D4EB4Fu) ^
+	             ((uint64_t)cp[2] * 0x165667B19E3779F9u);
+	return (size_t)((h ^ (h >> 29)) & mask);
+}
+
+/* The buckets of every page's URL grams. */
+static struct grams *grams_build(const mdpost_index *x)
+{
+	struct grams *g = calloc(1, sizeof(*g));
+	if (!g)
+		return NULL;
+	size_t buckets = 1024;
+	while (buckets < x->n_pages * 8 && buckets < ((size_t)1 << 22))
+		buckets *= 2;
+	g->mask = buckets - 1;
+	g->start = calloc(buckets + 1, sizeof(*g->start));
+	uint32_t *last = malloc(buckets * sizeof(*last)); /* the last page counted in a bucket */
+	if (!g->start || !last || x->n_pages >= UINT32_MAX) {
+		free(last);
+		grams_free(g);
+		return NULL;
+	}
+	/* Two passes: count each bucket's pages, then place them. */
+	for (int pass = 0; pass < 2; pass++) {
+		memset(last, 0xff, buckets * sizeof(*last));
+		for (size_t i = 0; i < x->n_pages; i++) {
+			uint32_t cp[64];
+			const md_page *pg = x->pages[i];
+			int k = pg->url ? url_points(pg->url, pg->url_len, cp) : -1;
+			for (int j = 0; j + GRAM_Q <= k; j++) {
+				size_t b = gram_bucket(cp + j, g->mask);
+				if (last[b] == (uint32_t)i)
+					continue;
+				last[b] = (uint32_t)i;
+				if (pass == 0)
+					g->start[b + 1]++;
+				else
+					g->page[g->start[b]++] = (uint32_t)i;
+			}
+		}
+		if (pass == 0) {
+			for (size_t b = 0; b < buckets; b++)
+				g->start[b + 1] += g->start[b];
+			g->page = malloc((g->start[buckets] ? g->start[buckets] : 1) * sizeof(*g->page));
+			if (!g->page)
+				break;
+		}
+	}
+	free(last);
+	if (!g->page) {
+		grams_free(g);
+		return NULL;
+	}
+	/* The placing pass moved each start to its bucket's end. */
+	memmove(g->start + 1, g->start, buckets * sizeof(*g->start));
+	g->start[0] = 0;
+	return g;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static size_t bucket_len(const struct grams *g, size_t b) { return g->start[b + 1] - g->start[b]; }
+
+/*
+ * The pages that can be within 3 edits of the URL, sorted, in *out (to
+ * free); -1 when the URL has too few grams to narrow the search. P is 13
+ * and up, the shortest buckets first, while they stay short.
+ */
+static long gram_candidates(const struct grams *g, size_t n_pages, const uint32_t *cp, int k,
+                            uint32_t **out)
+{
+	size_t seen[64], n_seen = 0;
+	for (int j = 0; j + GRAM_Q <= k; j++) {
+		size_t b = gram_bucket(cp + j, g->mask), i;
+		for (i = 0; i < n_seen && seen[i] != b; i++)
+			;
+		if (i == n_seen)
+			seen[n_seen++] = b;
+	}
+	if (n_seen < GRAM_PICK)
+		return -1;
+	/* Shortest first (insertion sort: at most 62). */
+	for (size_t i = 1; i < n_seen; i++) {
+		size_t b = seen[i], at = i;
+		for (; at > 0 && bucket_len(g, seen[at - 1]) > bucket_len(g, b); at--)
+			seen[at] = seen[at - 1];
+		seen[at] = b;
+	}
+	size_t pick = GRAM_PICK;
+	while (pick < n_seen && bucket_len(g, seen[pick]) <= n_pages / 16)
+		pick++;
+	unsigned need = (unsigned)(pick - (GRAM_PICK - 1));
+	uint8_t *count = calloc(n_pages ? n_pages : 1, 1);
+	size_t cap = 64, n = 0;
+	uint32_t *c = malloc(cap * sizeof(*c));
+	if (!count || !c) {
+		free(count);
+		free(c);
+		return -1;
+	}
+	for (size_t i = 0; i < pick; i++)
+		for (uint32_t j = g->start[seen[i]]; j < g->start[seen[i] + 1]; j++) {
+			uint32_t p = g->page[j];
+			if (++count[p] != need)
+				continue;
+			if (n == cap) {
+				uint32_t *grown = realloc(c, (cap *= 2) * sizeof(*c));
+				if (!grown) {
+					free(count);
+					free(c);
+					return -1;
+				}
+				c = grown;
+			}
+			c[n++] = p;
+		}
+	free(count);
+	qsort(c, n, sizeof(*c), cmp_u32);
+	*out = c;
+	return (long)n;
+}
+
 /* A page no URL is nearest to (md_strset values cannot be NULL-and-found). */
 static const md_page no_page;
 
 const md_page *md_index_nearest(const mdpost_index *cx, const char *url, size_t n)
 {
 	/* Remembered: the editor asks again on every pause while a link is
-	 * broken, and the search compares with every page. */
+	 * broken. */
 	mdpost_index *x = (mdpost_index *)cx;
 	int found;
 	pthread_mutex_lock(&x->ids_lock);
 	const md_page *best = md_strset_get(&x->nearest, url, n, &found);
+	if (!found && !x->grams)
+		x->grams = grams_build(x);  /* NULL when out of memory: then every page is a candidate */
+	const struct grams *g = x->grams;
 	pthread_mutex_unlock(&x->ids_lock);
 	if (found)
 		return best == &no_page ? NULL : best;
+	uint32_t cp[64];
+	int chars = url_points(url, n, cp);
+	uint32_t *cand = NULL;
+	long n_cand = chars >= 0 && g ? gram_candidates(g, x->n_pages, cp, chars, &cand) : -1;
 	size_t best_d = 4;
-	/* Edit distance is at least the difference in length: at 20,000
-	 * pages most are skipped on that alone. */
-	size_t chars = md_utf8_count(url, n);
+	/* Edit distance is at least the difference in length, and the
+	 * signatures differ by at most a few bits an edit. */
 	uint64_t sig2, sig = url_signature(url, n, &sig2);
-	for (size_t i = 0; chars <= 64 && i < x->n_pages; i++) {
-		const md_page *pg = x->pages[i];
-		size_t diff = pg->url_chars > chars ? pg->url_chars - chars : chars - pg->url_chars;
+	size_t count = chars < 0 ? 0 : n_cand >= 0 ? (size_t)n_cand : x->n_pages;
+	for (size_t k = 0; k < count; k++) {
+		const md_page *pg = x->pages[n_cand >= 0 ? cand[k] : k];
+		size_t diff = pg->url_chars > (size_t)chars ? pg->url_chars - (size_t)chars
+		                                            : (size_t)chars - pg->url_chars;
 		if (!pg->url || diff >= best_d ||
 		    (size_t)__builtin_popcountll(pg->url_sig ^ sig) > 2 * (best_d - 1) ||
 		    (size_t)__builtin_popcountll(pg->url_sig2 ^ sig2) > 6 * (best_d - 1))
 			continue;
 		size_t d = md_edit_distance(pg->url, pg->url_len, url, n);
 		if (d < best_d)
-			best_d = d, best = x->pages[i];
+			best_d = d, best = pg;
 	}
+	free(cand);
 	pthread_mutex_lock(&x->ids_lock);
 	if (x->nearest.n < 100000)  /* bounded: a site of typos stays small */
 		md_strset_put(&x->nearest, url, n, (void *)(best ? best : &no_page));

@@ -451,6 +451,7 @@ int md_index_file(const mdpost_index *x, const char *url, size_t n);
 int md_index_dir(const mdpost_index *x, const char *url, size_t n);
 const md_page *md_index_path(const mdpost_index *x, const char *path, size_t n, int *ambiguous);
 const md_page *md_index_nearest(const mdpost_index *x, const char *url, size_t n);
+const md_page *md_index_page_at(const mdpost_index *x, size_t i); /* in index order */
 /* ---- render (render.c) ------------------------------------------------ */
 typedef struct md_render_in {
 	const char *src;            /* the whole post */
