@@ -486,12 +486,15 @@ int md_heading_ids(md_strset *ids, const char *src, size_t len, size_t body_star
 
 /* cmark-gfm, shared by the preview and the checks (render.c). A parse
  * allocates from the calling thread's arena: md_cmark_release() frees
- * every tree and parser made since. `all_extensions` 0: tables only (the
- * block structure). */
+ * every tree and parser made since. MD_CMARK_ALL: every GFM extension,
+ * inlines parsed (for HTML); MD_CMARK_BLOCKS: tables only and, unless
+ * footnotes are on, no inline parse (paragraphs and headings keep no
+ * inline children: for the block structure only). */
 struct cmark_node;
 struct cmark_parser;
 struct md_anchor_src;
-struct cmark_node *md_cmark_parse(const char *s, size_t n, int options, int all_extensions,
+enum { MD_CMARK_ALL, MD_CMARK_BLOCKS };
+struct cmark_node *md_cmark_parse(const char *s, size_t n, int options, int what,
                                   struct cmark_parser **parser);
 void md_cmark_release(void);
 

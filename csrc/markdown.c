@@ -1572,7 +1572,7 @@ static int cm_walk(lwalk *w, ranges *r, md_headings *h, const char *src, const c
 		options |= CMARK_OPT_FOOTNOTES;
 	cmark_parser *parser = NULL;
 	md_cmark_release();
-	cmark_node *doc = md_cmark_parse(body, blen, options, 0, &parser);
+	cmark_node *doc = md_cmark_parse(body, blen, options, MD_CMARK_BLOCKS, &parser);
 	if (!doc)
 		w->oom = 1;
 	cmark_node *x = doc ? cmark_node_first_child(doc) : NULL;

@@ -26,8 +26,114 @@
 
 static pthread_once_t extensions_once = PTHREAD_ONCE_INIT;
 
+/*
+ * Block structure without inline parsing. cmark-gfm parses every
+ * paragraph's and heading's inlines when the document ends, and the
+ * checks and heading ids need only the blocks (links come from our own
+ * scanner, ids from the raw heading lines): that pass is more than half
+ * of cmark's time. A paragraph or heading whose node carries an
+ * extension is parsed for inlines only if the extension says so. This
+ * one, attached to the parser, remembers the document's root the first
+ * time a line of text asks extensions whether it opens a block (so it
+ * never opens one); once all lines are fed, every paragraph and heading
+ * gets it. Without a line of text nothing is marked, and cmark parses the
+ * inlines as usual: slower, the same blocks.
+ */
+static cmark_syntax_extension *blocks_only;
+static __thread cmark_node *tl_root;
+
+static cmark_node *note_root(cmark_syntax_extension *e, int indented, cmark_parser *p,
+                             cmark_node *container, unsigned char *input, int len)
+{
+	(void)e, (void)indented, (void)p, (void)input, (void)len;
+	if (!tl_root) {
+		while (cmark_node_parent(container))
+			container = cmark_node_parent(container);
+		tl_root = container;
+	}
+	return NULL;
+}
+
+static int no_inlines(cmark_syntax_extension *e, cmark_node *n)
+{
+	(void)e, (void)n;
+	return 0;
+}
+
+/* For each of cmark's 1-based lines (ended by \n, \r\n or a lone \r),
+ * how many lines up to it hold "[^": a footnote reference can only be in
+ * a paragraph or heading whose lines hold one. NULL when out of memory. */
+static uint32_t *footnote_lines(const char *s, size_t n, size_t *n_lines)
+{
+	size_t lines = 1;
+	for (size_t i = 0; i < n; i++)
+		lines += s[i] == '\n' || (s[i] == '\r' && (i + 1 >= n || s[i + 1] != '\n'));
+	if (lines >= UINT32_MAX)
+		return NULL;
+	uint32_t *count = calloc(lines + 2, sizeof(*count));
+	if (!count)
+		return NULL;
+	size_t line = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '[' && i + 1 < n && s[i + 1] == '^')
+			count[line] = 1;
+		line += s[i] == '\n' || (s[i] == '\r' && (i + 1 >= n || s[i + 1] != '\n'));
+	}
+	for (size_t k = 1; k <= lines + 1; k++)
+		count[k] += count[k - 1];
+	*n_lines = lines;
+	return count;
+}
+
+/* Marks every paragraph and heading that cannot hold a footnote reference
+ * (fn == NULL: footnotes are off, every one). A block on the tree's
+ * right edge may still be open, its end line not known yet: it may reach
+ * the last line. */
+static void mark_blocks_only(cmark_node *root, const uint32_t *fn, size_t n_lines)
+{
+	cmark_node *x = cmark_node_first_child(root);
+	while (x) {
+		cmark_node_type t = cmark_node_get_type(x);
+		if ((t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING) &&
+		    !cmark_node_get_syntax_extension(x)) {
+			int mark = 1;
+			if (fn) {
+				size_t first = (size_t)cmark_node_get_start_line(x), last = n_lines;
+				cmark_node *up = x;
+				while (up != root && !cmark_node_next(up))
+					up = cmark_node_parent(up);
+				if (up != root)
+					last = (size_t)cmark_node_get_end_line(x);
+				if (first < 1 || first > n_lines)
+					first = 1;
+				if (last < first || last > n_lines)
+					last = n_lines;
+				mark = fn[last] == fn[first - 1];
+			}
+			if (mark)
+				cmark_node_set_syntax_extension(x, blocks_only);
+		}
+		cmark_node *down = cmark_node_first_child(x);
+		if (down) {
+			x = down;
+			continue;
+		}
+		while (x != root && !cmark_node_next(x))
+			x = cmark_node_parent(x);
+		x = x != root ? cmark_node_next(x) : NULL;
+	}
+}
+
 /* cmark-gfm keeps its extension registry globally; fill it exactly once. */
-static void register_extensions(void) { cmark_gfm_core_extensions_ensure_registered(); }
+static void register_extensions(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+	blocks_only = cmark_syntax_extension_new("mdpost-blocks-only");
+	if (blocks_only) {
+		cmark_syntax_extension_set_open_block_func(blocks_only, note_root);
+		cmark_syntax_extension_set_contains_inlines_func(blocks_only, no_inlines);
+	}
+}
 
 static const char *const extension_names[] = {
 	"table", "strikethrough", "autolink", "tagfilter", "tasklist", NULL
@@ -1060,21 +1166,39 @@ void md_cmark_release(void)
 
 /* ---- entry ------------------------------------------------------------------- */
 
-cmark_node *md_cmark_parse(const char *s, size_t n, int options, int all_extensions,
-                           cmark_parser **parser)
+cmark_node *md_cmark_parse(const char *s, size_t n, int options, int what, cmark_parser **parser)
 {
 	pthread_once(&extensions_once, register_extensions);
 	*parser = cmark_parser_new_with_mem(options, &arena_mem);
 	if (!*parser)
 		return NULL;
 	/* Tables are block structure; the others change only inlines. */
-	for (const char *const *name = extension_names; *name && (all_extensions || name == extension_names);
-	     name++) {
+	for (const char *const *name = extension_names;
+	     *name && (what == MD_CMARK_ALL || name == extension_names); name++) {
 		cmark_syntax_extension *ext = cmark_find_syntax_extension(*name);
 		if (ext)
 			cmark_parser_attach_syntax_extension(*parser, ext);
 	}
+	int blocks = what == MD_CMARK_BLOCKS && blocks_only;
+	if (blocks)
+		cmark_parser_attach_syntax_extension(*parser, blocks_only);
+	tl_root = NULL;
 	cmark_parser_feed(*parser, s, n);
+	/* cmark holds a last line without its end until the finish: end it,
+	 * so its block is there to be marked (cmark ends the line the same). */
+	if (blocks && n && s[n - 1] != '\n' && s[n - 1] != '\r')
+		cmark_parser_feed(*parser, "\n", 1);
+	if (blocks && tl_root) {
+		/* cmark drops footnote definitions no inline refers to: with
+		 * footnotes on, the blocks that may refer to one keep their
+		 * inlines. */
+		size_t n_lines = 0;
+		uint32_t *fn = options & CMARK_OPT_FOOTNOTES ? footnote_lines(s, n, &n_lines) : NULL;
+		if (fn || !(options & CMARK_OPT_FOOTNOTES))
+			mark_blocks_only(tl_root, fn, n_lines);
+		free(fn);
+	}
+	tl_root = NULL;
 	return cmark_parser_finish(*parser);
 }
 
@@ -1111,7 +1235,7 @@ int md_render_post(md_buf *out, const md_render_in *in)
 		options |= CMARK_OPT_UNSAFE;
 	cmark_parser *parser = NULL;
 	md_cmark_release();  /* a render that failed half-way on this thread */
-	cmark_node *doc = c.oom || c.pre.oom ? NULL : md_cmark_parse(pre, pre_len, options, 1, &parser);
+	cmark_node *doc = c.oom || c.pre.oom ? NULL : md_cmark_parse(pre, pre_len, options, MD_CMARK_ALL, &parser);
 	char *html = NULL;
 	if (doc) {
 		collect_ids(&c, doc, body, len);
@@ -1174,7 +1298,7 @@ int md_heading_ids(md_strset *ids, const char *src, size_t len, size_t body_star
 		options |= CMARK_OPT_FOOTNOTES;
 	cmark_parser *parser = NULL;
 	md_cmark_release();
-	cmark_node *doc = md_cmark_parse(body, blen, options, 1, &parser);
+	cmark_node *doc = md_cmark_parse(body, blen, options, MD_CMARK_BLOCKS, &parser);
 	if (doc)
 		collect_ids(&c, doc, body, blen);
 	md_cmark_release();

@@ -147,3 +147,81 @@ TEST(headings)
 	md_doc_free(&d);
 	CHECK_STR(links_of(src, 0), "link`a.md` definition`/d.md` link`s.md` ");
 }
+
+#include <cmark-gfm.h>
+
+/* "type(start_line:start_col-end_line:end_col)[inline children]" for every block. */
+static void blocks_of(char *out, size_t cap, const char *src, int what, int options)
+{
+	cmark_parser *parser = NULL;
+	cmark_node *doc = md_cmark_parse(src, strlen(src), options | CMARK_OPT_SOURCEPOS, what, &parser);
+	size_t o = 0;
+	out[0] = '\0';
+	cmark_iter *it = doc ? cmark_iter_new(doc) : NULL;
+	cmark_event_type ev;
+	while (it && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && o < cap - 100) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev != CMARK_EVENT_ENTER || (t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE)
+			continue;
+		int inl = 0;
+		for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c))
+			inl += (cmark_node_get_type(c) & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE;
+		const char *name = t == CMARK_NODE_FOOTNOTE_DEFINITION ? "footnote" : cmark_node_get_type_string(n);
+		o += (size_t)snprintf(out + o, cap - o, "%s(%d:%d-%d:%d)%s ", name,
+		                      cmark_node_get_start_line(n), cmark_node_get_start_column(n),
+		                      cmark_node_get_end_line(n), cmark_node_get_end_column(n), inl ? "[i]" : "");
+	}
+	if (it)
+		cmark_iter_free(it);
+	md_cmark_release();
+}
+
+/* The blocks-only parse skips the inlines (none hang under paragraphs or
+ * headings) and gives the very blocks and positions of the full parse. */
+TEST(blocks_only_parse_has_the_same_blocks_and_no_inlines)
+{
+	static const char *const docs[] = {
+		"# Head *x*\n\nhello *x* [a](b)\n\n- item *y*\n  more\n\n> quote `c`\n> > deep\n",
+		"Setext *h*\n===\n\n| a | b |\n|---|---|\n| *c* | [d](e) |\n\n[ref]: /x\n\ntext [ref]\n",
+		"1. one\n\n   para\n\n   ```\n   code\n   ```\n<div>\nhtml *x*\n</div>\n\n    indented\n",
+		"lazy\ncontinuation\n> quote\nlazy *too*\n\nHeading\n---\n",
+		"a[^1] and b[^2]\n\nplain *y*\n\n[^1]: note *x*\n\n    more [l](m)\n[^2]: two\n\n[^3]: unused\n",
+		"> quote[^n]\r> lazy\r\r[^n]: in\r\rend *e*",
+	};
+	for (size_t i = 0; i < sizeof(docs) / sizeof(*docs); i++)
+		for (int fn = 0; fn < 2; fn++) {
+			int options = fn ? CMARK_OPT_FOOTNOTES : 0;
+			char full[4096], blocks[4096];
+			blocks_of(full, sizeof(full), docs[i], MD_CMARK_ALL, options);
+			blocks_of(blocks, sizeof(blocks), docs[i], MD_CMARK_BLOCKS, options);
+			CHECK(strstr(full, "paragraph(") && strstr(full, ")[i]"));
+			CHECK(strstr(blocks, "paragraph(") != NULL);
+			/* The same text without the inline marks. */
+			char *p;
+			while ((p = strstr(full, "[i]")))
+				memmove(p, p + 3, strlen(p + 3) + 1);
+			char bare[4096];
+			strcpy(bare, blocks);
+			while ((p = strstr(bare, "[i]")))
+				memmove(p, p + 3, strlen(p + 3) + 1);
+			CHECK_STR(bare, full);
+			/* Without footnotes, only table cells (the table
+			 * extension's own) keep inlines. */
+			for (p = blocks; !fn && (p = strstr(p, ")[i]")); p++) {
+				const char *t = p;
+				while (t > blocks && t[-1] != ' ')
+					t--;
+				CHECK(strncmp(t, "table_cell(", 11) == 0);
+				if (strncmp(t, "table_cell(", 11))
+					fprintf(stderr, "%zu: %s\n", i, blocks);
+			}
+		}
+	/* With footnotes on, the blocks whose lines hold [^ keep their
+	 * inlines (the references keep the definitions), the others not. */
+	char out[4096];
+	blocks_of(out, sizeof(out), "text[^1]\n\nplain *y*\n\n[^1]: note *x*\n\nlast *z*\n", MD_CMARK_BLOCKS,
+	          CMARK_OPT_FOOTNOTES);
+	CHECK_STR(out, "document(1:1-7:8) paragraph(1:1-1:8)[i] paragraph(3:1-3:9) paragraph(7:1-7:8) "
+	               "footnote(5:7-6:0) paragraph(5:7-5:14)[i] ");
+}
