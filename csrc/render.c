@@ -65,19 +65,36 @@ static int no_inlines(cmark_syntax_extension *e, cmark_node *n)
  * a paragraph or heading whose lines hold one. NULL when out of memory. */
 static uint32_t *footnote_lines(const char *s, size_t n, size_t *n_lines)
 {
+	int cr = memchr(s, '\r', n) != NULL;
 	size_t lines = 1;
-	for (size_t i = 0; i < n; i++)
-		lines += s[i] == '\n' || (s[i] == '\r' && (i + 1 >= n || s[i + 1] != '\n'));
+	if (cr) {
+		for (size_t i = 0; i < n; i++)
+			lines += s[i] == '\n' || (s[i] == '\r' && (i + 1 >= n || s[i + 1] != '\n'));
+	} else {
+		for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + n - p))); p++)
+			lines++;
+	}
 	if (lines >= UINT32_MAX)
 		return NULL;
 	uint32_t *count = calloc(lines + 2, sizeof(*count));
 	if (!count)
 		return NULL;
-	size_t line = 1;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '[' && i + 1 < n && s[i + 1] == '^')
+	if (cr) {
+		size_t line = 1;
+		for (size_t i = 0; i < n; i++) {
+			if (s[i] == '[' && i + 1 < n && s[i + 1] == '^')
+				count[line] = 1;
+			line += s[i] == '\n' || (s[i] == '\r' && (i + 1 >= n || s[i + 1] != '\n'));
+		}
+	} else {
+		/* Each [^, and the line it is on (counted on from the last). */
+		size_t line = 1;
+		const char *nl = memchr(s, '\n', n);
+		for (const char *q = s; (q = memmem(q, (size_t)(s + n - q), "[^", 2)); q += 2) {
+			for (; nl && nl < q; line++)
+				nl = memchr(nl + 1, '\n', (size_t)(s + n - nl - 1));
 			count[line] = 1;
-		line += s[i] == '\n' || (s[i] == '\r' && (i + 1 >= n || s[i + 1] != '\n'));
+		}
 	}
 	for (size_t k = 1; k <= lines + 1; k++)
 		count[k] += count[k - 1];
