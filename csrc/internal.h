@@ -41,6 +41,7 @@ typedef struct md_lines {
 	size_t len;      /* length of the text */
 } md_lines;
 
+const char *md_find_pair(const char *s, size_t n, char a, char b);
 int md_lines_init(md_lines *l, const char *src, size_t len);
 /* The 1-based line holding byte `off` (for messages; linear, keep it rare). */
 size_t md_line_of(const char *src, size_t off);

@@ -1568,7 +1568,7 @@ static int cm_walk(lwalk *w, ranges *r, md_headings *h, const char *src, const c
 			b.ls[b.nl++] = (size_t)(p - body) + 1;
 	}
 	int options = CMARK_OPT_SOURCEPOS;
-	if (memmem(body, blen, "[^", 2))
+	if (md_find_pair(body, blen, '[', '^'))
 		options |= CMARK_OPT_FOOTNOTES;
 	cmark_parser *parser = NULL;
 	md_cmark_release();
@@ -1679,7 +1679,7 @@ size_t md_html_too_open(const char *s, size_t len)
 		if (!unclosed)
 			continue;
 		if (para_end <= p) {
-			para_end = memmem(p, rest, "\n\n", 2);
+			para_end = md_find_pair(p, rest, '\n', '\n');
 			if (!para_end)
 				para_end = s + len;
 		}

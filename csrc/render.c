@@ -90,7 +90,7 @@ static uint32_t *footnote_lines(const char *s, size_t n, size_t *n_lines)
 		/* Each [^, and the line it is on (counted on from the last). */
 		size_t line = 1;
 		const char *nl = memchr(s, '\n', n);
-		for (const char *q = s; (q = memmem(q, (size_t)(s + n - q), "[^", 2)); q += 2) {
+		for (const char *q = s; (q = md_find_pair(q, (size_t)(s + n - q), '[', '^')); q += 2) {
 			for (; nl && nl < q; line++)
 				nl = memchr(nl + 1, '\n', (size_t)(s + n - nl - 1));
 			count[line] = 1;
@@ -207,21 +207,6 @@ static int hexval(char c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
-}
-
-/* The first `a` followed by `b` (memchr is much faster than memmem). */
-static const char *find_pair(const char *s, size_t n, char a, char b)
-{
-	const char *end = s + n;
-	while (s < end) {
-		const char *p = memchr(s, a, (size_t)(end - s));
-		if (!p || p + 1 >= end)
-			return NULL;
-		if (p[1] == b)
-			return p;
-		s = p + 1;
-	}
-	return NULL;
 }
 
 /* ---- asset URLs ----------------------------------------------------------- */
@@ -826,7 +811,7 @@ static void postprocess(rctx *c, md_buf *out, const char *html, size_t n)
 		/* Text up to the tag, with the placeholders put back. */
 		size_t num, tl;
 		while (c->n_sc && s < lt) {
-			const char *m = find_pair(s, (size_t)(lt - s), 'M', 'D');
+			const char *m = md_find_pair(s, (size_t)(lt - s), 'M', 'D');
 			if (!m)
 				break;
 			md_buf_put(out, s, (size_t)(m - s));
@@ -1234,7 +1219,7 @@ int md_render_post(md_buf *out, const md_render_in *in)
 	/* Most posts have no shortcode: then cmark reads the body itself. */
 	const char *pre = body;
 	size_t pre_len = len;
-	if (find_pair(body, len, '{', '{')) {
+	if (md_find_pair(body, len, '{', '{')) {
 		replace_shortcodes(&c, body, len);
 		pre = c.pre.data ? c.pre.data : "";
 		pre_len = c.pre.len;
@@ -1242,7 +1227,7 @@ int md_render_post(md_buf *out, const md_render_in *in)
 	int options = CMARK_OPT_GITHUB_PRE_LANG;
 	/* cmark-gfm's footnote pass doubles its parse time: only for posts
 	 * that can have a footnote. */
-	if (find_pair(pre, pre_len, '[', '^'))
+	if (md_find_pair(pre, pre_len, '[', '^'))
 		options |= CMARK_OPT_FOOTNOTES;
 	/* Positions are asked for, or tell cmark's headings from raw ones. */
 	c.positions = in->sourcepos || in->unsafe_html;
@@ -1311,7 +1296,7 @@ int md_heading_ids(md_strset *ids, const char *src, size_t len, size_t body_star
 	if (md_lists_too_deep(body, blen) || md_html_too_open(body, blen))
 		return MDPOST_OK;  /* no ids: the post itself says md-limit */
 	int options = CMARK_OPT_DEFAULT;
-	if (find_pair(body, blen, '[', '^'))
+	if (md_find_pair(body, blen, '[', '^'))
 		options |= CMARK_OPT_FOOTNOTES;
 	cmark_parser *parser = NULL;
 	md_cmark_release();
