@@ -292,6 +292,12 @@ static int post_analyze(post *p, const mdpost_site *site, const mdpost_index *in
 		if (rc)
 			return rc;
 		p->have_doc = 1;
+		/* The text is its file's: the index need not parse it again for
+		 * the ids other posts link to (same rules as md_heading_ids; a
+		 * post over a limit is left to it). */
+		if (o->text_on_disk && index && p->page_path && !p->doc.limit &&
+		    !p->doc.headings.truncated && site && style == site->anchors)
+			md_index_offer_ids(index, p->page_path, &p->doc.headings);
 		if (p->doc.limit)
 			md_diags_add(&p->diags, p->doc.limit_offset, p->doc.limit_offset, MD_SEV_WARNING,
 			             "md-limit", "%s", p->doc.limit);
@@ -332,12 +338,13 @@ static void post_free(post *p)
 
 static int check_with(mdpost_result *out, const mdpost_site *site, const mdpost_index *index,
                       const char *src, size_t len, const char *opts, size_t opts_len,
-                      md_doc_cache *cache)
+                      md_doc_cache *cache, int on_disk)
 {
 	md_options o;
 	int rc = begin(out, src, len, opts, opts_len, &o);
 	if (rc)
 		return rc;
+	o.text_on_disk = on_disk;
 	post p;
 	if ((rc = post_analyze(&p, site, index, 1, NULL, &o, src ? src : "", len, cache))) {
 		post_free(&p);
@@ -359,7 +366,13 @@ static int check_with(mdpost_result *out, const mdpost_site *site, const mdpost_
 int mdpost_check(mdpost_result *out, const mdpost_site *site, const mdpost_index *index,
                  const char *src, size_t len, const char *opts, size_t opts_len)
 {
-	return check_with(out, site, index, src, len, opts, opts_len, NULL);
+	return check_with(out, site, index, src, len, opts, opts_len, NULL, 0);
+}
+
+int md_check_file(mdpost_result *out, const mdpost_site *site, const mdpost_index *index,
+                  const char *src, size_t len, const char *opts, size_t opts_len)
+{
+	return check_with(out, site, index, src, len, opts, opts_len, NULL, 1);
 }
 
 struct mdpost_doc {
@@ -393,8 +406,8 @@ int mdpost_doc_check(mdpost_result *out, mdpost_doc *doc, const mdpost_site *sit
                      const char *opts, size_t opts_len)
 {
 	if (!doc)
-		return check_with(out, site, index, src, len, opts, opts_len, NULL);
-	return check_with(out, site, index, src, len, opts, opts_len, doc->cache);
+		return check_with(out, site, index, src, len, opts, opts_len, NULL, 0);
+	return check_with(out, site, index, src, len, opts, opts_len, doc->cache, 0);
 }
 
 static int is_date_key(const char *k, size_t n)

@@ -486,7 +486,7 @@ static void check_job(const check_ctx *c, job *j)
 	pack_opts(&opts, j->path, NULL);
 	size_t len = 0;
 	char *text = slurp(j->path, &len);
-	int rc = text ? mdpost_check(&res, j->site, j->index, text, len, opts.data, opts.len) : -1;
+	int rc = text ? md_check_file(&res, j->site, j->index, text, len, opts.data, opts.len) : -1;
 	md_buf_free(&opts);
 	if (rc) {
 		if (text)

@@ -651,6 +651,36 @@ const md_strset *md_index_ids(const mdpost_index *cx, const md_page *cp)
 	return &p->ids;
 }
 
+void md_index_offer_ids(const mdpost_index *cx, const char *path, const md_headings *h)
+{
+	mdpost_index *x = (mdpost_index *)cx;
+	int found;
+	if (!mdpost_index_ready(x))
+		return;
+	md_page *p = md_strset_get(&x->by_path, path, strlen(path), &found);
+	if (!found)
+		return;
+	pthread_mutex_lock(&x->ids_lock);
+	int ready = p->ids_ready;
+	pthread_mutex_unlock(&x->ids_lock);
+	if (ready)
+		return;
+	md_strset ids = {0};
+	for (size_t i = 0; i < h->n; i++)
+		if (h->v[i].id && md_strset_put(&ids, h->v[i].id, strlen(h->v[i].id), NULL)) {
+			md_strset_free(&ids);
+			return;  /* out of memory: md_index_ids parses it when asked */
+		}
+	pthread_mutex_lock(&x->ids_lock);
+	if (!p->ids_ready) {
+		p->ids = ids;
+		p->ids_ready = 1;
+	} else {
+		md_strset_free(&ids);
+	}
+	pthread_mutex_unlock(&x->ids_lock);
+}
+
 size_t mdpost_index_pages(const mdpost_index *x)
 {
 	return mdpost_index_ready(x) ? x->n_pages : 0;

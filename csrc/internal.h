@@ -187,10 +187,16 @@ typedef struct md_options {
 	char asset_base[1024];
 	const char *css;       /* points into the caller's options buffer */
 	size_t css_len;
+	int text_on_disk;      /* not an option: md_check_file sets it */
 } md_options;
 
 int md_options_parse(md_options *o, const char *opts, size_t len,
                      mdpost_result *out);
+
+/* mdpost_check of a post's text as read from its file (the CLI): its
+ * heading ids go to the index for the links of other posts. */
+int md_check_file(mdpost_result *out, const mdpost_site *site, const mdpost_index *index,
+                  const char *src, size_t len, const char *opts, size_t opts_len);
 
 /* ---- msgpack writing -------------------------------------------------- */
 struct msgpack_packer;
@@ -445,6 +451,9 @@ typedef struct md_page {
 } md_page;
 
 const md_strset *md_index_ids(const mdpost_index *x, const md_page *p);
+/* A page's ids from a parse of its file's text made anyway (the CLI's
+ * check): kept unless the page has its ids already. */
+void md_index_offer_ids(const mdpost_index *x, const char *path, const md_headings *h);
 
 char *md_page_url(const mdpost_site *site, const char *path, const md_value *fm);
 const md_page *md_index_url(const mdpost_index *x, const char *url, size_t n);

@@ -147,3 +147,68 @@ TEST(nearest_equals_a_search_of_every_page)
 }
 
 
+
+#include <ftw.h>
+
+/* A post's own parse (a check) and md_heading_ids (the index's parse for
+ * other posts' links) give the same ids: the CLI hands the first to the
+ * index (md_index_offer_ids) instead of parsing again. */
+static int ids_files, ids_differ;
+
+static int same_ids(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)ftw;
+	size_t n = strlen(path);
+	if (flag != FTW_F || n < 3 || strcmp(path + n - 3, ".md") != 0)
+		return 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	static char text[1 << 21];
+	size_t len = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[len] = '\0';
+	md_frontmatter fm;
+	md_diags d = {0};
+	md_frontmatter_parse(&fm, text, len, &d);
+	md_diags_free(&d);
+	for (int style = MD_ANCHOR_GITHUB; style <= MD_ANCHOR_BLACKFRIDAY; style++) {
+		md_doc doc;
+		md_strset ids = {0};
+		if (md_doc_parse(&doc, text, len, fm.body_start, (md_anchor_style)style, 0) ||
+		    md_heading_ids(&ids, text, len, fm.body_start, (md_anchor_style)style)) {
+			ids_differ++;
+			continue;
+		}
+		/* The same set (explicit {#id}s may repeat). */
+		md_strset mine = {0};
+		for (size_t i = 0; i < doc.headings.n; i++)
+			md_strset_put(&mine, doc.headings.v[i].id, strlen(doc.headings.v[i].id), NULL);
+		int same = !doc.limit && ids.n == mine.n;
+		for (size_t i = 0; same && i < doc.headings.n; i++)
+			same = md_strset_has(&ids, doc.headings.v[i].id, strlen(doc.headings.v[i].id));
+		if (!same && !doc.limit && ids_differ++ < 5)
+			fprintf(stderr, "%s (style %d): %zu ids from the check, %zu from md_heading_ids\n", path,
+			        style, mine.n, ids.n);
+		md_strset_free(&mine);
+		md_doc_free(&doc);
+		md_strset_free(&ids);
+	}
+	md_frontmatter_free(&fm);
+	ids_files++;
+	return 0;
+}
+
+TEST(a_checks_heading_ids_are_the_index_ids)
+{
+	const char *dir = getenv("MDPOST_IDS_DIR"); /* any site's content, by hand */
+	if (dir) {
+		nftw(dir, same_ids, 16, FTW_PHYS);
+	} else {
+		nftw("examples", same_ids, 16, FTW_PHYS);
+		nftw("tests/fixtures", same_ids, 16, FTW_PHYS);
+		nftw("tests/fuzz", same_ids, 16, FTW_PHYS);
+	}
+	CHECK(ids_files >= 15);
+	CHECK_INT(ids_differ, 0);
+}
