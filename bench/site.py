@@ -18,7 +18,7 @@ false positives against defects.json. Usage:
     bench/site.py MDPOST GEN_SITE OUTDIR [SIZE...]
 
 SIZE is medium (2,000 posts), large (20,000), a number of posts, or a
-comma-separated list of those; medium by default. Environment:
+comma-separated list of those; medium by default (`make bench`: medium,large). Environment:
   BENCH_TOOLS          comma list of tools to run (default: all of them)
   BENCH_REMARK_SAMPLE  on sites of more than 2,000 posts, remark checks a
                        sample of this many posts (every k-th file; its links
