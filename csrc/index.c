@@ -612,19 +612,34 @@ void mdpost_index_free(mdpost_index *x)
 	free(x);
 }
 
-/*
- * A page's heading ids, parsed the first time a #fragment needs them.
- * Check threads share the index: the parse runs outside the lock, the
- * result is installed under it (a racing twin's work is dropped).
- */
+/* Check threads share the index: ids are found outside the lock and
+ * installed under it (a racing twin's work is dropped). */
+static int have_ids(mdpost_index *x, const md_page *p)
+{
+	pthread_mutex_lock(&x->ids_lock);
+	int ready = p->ids_ready;
+	pthread_mutex_unlock(&x->ids_lock);
+	return ready;
+}
+
+static void install_ids(mdpost_index *x, md_page *p, md_strset *ids)
+{
+	pthread_mutex_lock(&x->ids_lock);
+	if (!p->ids_ready) {
+		p->ids = *ids;
+		p->ids_ready = 1;
+	} else {
+		md_strset_free(ids);
+	}
+	pthread_mutex_unlock(&x->ids_lock);
+}
+
+/* A page's heading ids, parsed the first time a #fragment needs them. */
 const md_strset *md_index_ids(const mdpost_index *cx, const md_page *cp)
 {
 	mdpost_index *x = (mdpost_index *)cx;
 	md_page *p = (md_page *)cp;
-	pthread_mutex_lock(&x->ids_lock);
-	int ready = p->ids_ready;
-	pthread_mutex_unlock(&x->ids_lock);
-	if (ready)
+	if (have_ids(x, p))
 		return &p->ids;
 	md_strset ids = {0};
 	char full[PATH_MAX], err[256];
@@ -640,14 +655,7 @@ const md_strset *md_index_ids(const mdpost_index *cx, const md_page *cp)
 		md_frontmatter_free(&fm);
 		free(text);
 	}
-	pthread_mutex_lock(&x->ids_lock);
-	if (!p->ids_ready) {
-		p->ids = ids;
-		p->ids_ready = 1;
-	} else {
-		md_strset_free(&ids);
-	}
-	pthread_mutex_unlock(&x->ids_lock);
+	install_ids(x, p, &ids);
 	return &p->ids;
 }
 
@@ -658,12 +666,7 @@ void md_index_offer_ids(const mdpost_index *cx, const char *path, const md_headi
 	if (!mdpost_index_ready(x))
 		return;
 	md_page *p = md_strset_get(&x->by_path, path, strlen(path), &found);
-	if (!found)
-		return;
-	pthread_mutex_lock(&x->ids_lock);
-	int ready = p->ids_ready;
-	pthread_mutex_unlock(&x->ids_lock);
-	if (ready)
+	if (!found || have_ids(x, p))
 		return;
 	md_strset ids = {0};
 	for (size_t i = 0; i < h->n; i++)
@@ -671,14 +674,7 @@ void md_index_offer_ids(const mdpost_index *cx, const char *path, const md_headi
 			md_strset_free(&ids);
 			return;  /* out of memory: md_index_ids parses it when asked */
 		}
-	pthread_mutex_lock(&x->ids_lock);
-	if (!p->ids_ready) {
-		p->ids = ids;
-		p->ids_ready = 1;
-	} else {
-		md_strset_free(&ids);
-	}
-	pthread_mutex_unlock(&x->ids_lock);
+	install_ids(x, p, &ids);
 }
 
 size_t mdpost_index_pages(const mdpost_index *x)
