@@ -233,7 +233,8 @@ $(BENCH_SITE)/defects.json:
 	python3 $(SHARED)/bench/gen_site.py --posts 200 --out $(BENCH_SITE) --seed 7 --force >/dev/null
 
 # medium (2,000 posts), large (20,000), a number of posts, or a list: medium,large
-BENCH_SIZES ?= $(or $(BENCH_POSTS),medium,large)
+BENCH_DEFAULT_SIZES := medium,large
+BENCH_SIZES ?= $(or $(BENCH_POSTS),$(BENCH_DEFAULT_SIZES))
 bench: all $(BUILD)/bench-frontmatter $(BUILD)/bench-pathological $(BUILD)/bench-editor $(BENCH_SITE)/defects.json
 	@$(BUILD)/bench-editor examples/site/content/posts/paris-ai-summit/index.md \
 	  $$(ls -S $$(find $(BENCH_SITE)/content -name '*.md' -size -11k -size +9k) | head -n 1) \

@@ -562,8 +562,11 @@ static void check_file(check_ctx *c, const char *path)
 
 /* ---- running the jobs on every core, printing them in order --------------- */
 
+/* Workers take the jobs in order, each the next one free. */
 typedef struct pool {
 	check_ctx *c;
+	void (*run)(const check_ctx *c, job *j);
+	int mark_done;             /* set each job's `done` (run_jobs waits on it) */
 	size_t next;               /* the next job to take */
 	pthread_mutex_t lock;
 	pthread_cond_t finished;
@@ -578,12 +581,33 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		if (i >= p->c->n_jobs)
 			return NULL;
-		check_job(p->c, &p->c->jobs[i]);
+		p->run(p->c, &p->c->jobs[i]);
+		if (!p->mark_done)
+			continue;
 		pthread_mutex_lock(&p->lock);
 		p->c->jobs[i].done = 1;
 		pthread_cond_broadcast(&p->finished);
 		pthread_mutex_unlock(&p->lock);
 	}
+}
+
+/* A worker a core (MDPOST_JOBS overrides), no more than there are jobs;
+ * how many started. None started: the jobs were all run here. */
+static int start_workers(pool *p, pthread_t threads[64])
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *env = getenv("MDPOST_JOBS");
+	int n = env && atoi(env) > 0 ? atoi(env) : cores > 0 ? (int)cores : 1;
+	if (n > 64)
+		n = 64;
+	if ((size_t)n > p->c->n_jobs)
+		n = p->c->n_jobs ? (int)p->c->n_jobs : 1;
+	int started = 0;
+	for (int i = 0; i < n; i++)
+		started += pthread_create(&threads[started], NULL, worker, p) == 0;
+	if (!started)
+		worker(p);  /* no threads to be had: do it here */
+	return started;
 }
 
 static void progress(size_t done, size_t total)
@@ -595,22 +619,11 @@ static void progress(size_t done, size_t total)
 
 static void run_jobs(check_ctx *c, FILE *out)
 {
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	const char *env = getenv("MDPOST_JOBS");
-	int n = env && atoi(env) > 0 ? atoi(env) : cores > 0 ? (int)cores : 1;
-	if (n > 64)
-		n = 64;
-	if ((size_t)n > c->n_jobs)
-		n = c->n_jobs ? (int)c->n_jobs : 1;
 	/* A bar only for people: a terminal, and not a CI log. */
 	int bar = isatty(2) && !getenv("CI") && c->n_jobs >= 200;
-	pool p = {c, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
+	pool p = {c, check_job, 1, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
 	pthread_t threads[64];
-	int started = 0;
-	for (int i = 0; i < n; i++)
-		started += pthread_create(&threads[started], NULL, worker, &p) == 0;
-	if (!started)
-		worker(&p);  /* no threads to be had: do it here */
+	int started = start_workers(&p, threads);
 	for (size_t i = 0; i < c->n_jobs; i++) {
 		pthread_mutex_lock(&p.lock);
 		while (!c->jobs[i].done)
@@ -833,29 +846,16 @@ static void check_progress(void *data, const md_http_result *r)
 	}
 }
 
-typedef struct collect_pool {
-	check_ctx *c;
-	size_t next;
-	pthread_mutex_t lock;
-} collect_pool;
-
-static void *collect_worker(void *arg)
+/* One post's external URLs (--external, before the checks). */
+static void collect_job(const check_ctx *c, job *j)
 {
-	collect_pool *p = arg;
-	for (;;) {
-		pthread_mutex_lock(&p->lock);
-		size_t i = p->next++;
-		pthread_mutex_unlock(&p->lock);
-		if (i >= p->c->n_jobs)
-			return NULL;
-		job *j = &p->c->jobs[i];
-		size_t len;
-		char err[512];
-		char *text = md_read_file(j->path, &len, err, sizeof(err));
-		if (text && md_external_urls(&j->urls, text, len, j->site))
-			memset(&j->urls, 0, sizeof(j->urls));  /* the check says why */
-		free(text);
-	}
+	MD_UNUSED(c);
+	size_t len;
+	char err[512];
+	char *text = md_read_file(j->path, &len, err, sizeof(err));
+	if (text && md_external_urls(&j->urls, text, len, j->site))
+		memset(&j->urls, 0, sizeof(j->urls));  /* the check says why */
+	free(text);
 }
 
 /* --external: every unique URL of every post, fetched once before the
@@ -871,15 +871,9 @@ static int external_phase(check_ctx *c)
 	}
 	/* Each post's URLs, found on every core; the checker takes them in
 	 * order, so the first occurrence decides nothing but the order. */
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int n = cores > 0 ? (int)(cores > 64 ? 64 : cores) : 1;
-	collect_pool cp = {c, 0, PTHREAD_MUTEX_INITIALIZER};
+	pool cp = {c, collect_job, 0, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
 	pthread_t threads[64];
-	int started = 0;
-	for (int i = 0; i < n && (size_t)i < c->n_jobs; i++)
-		started += pthread_create(&threads[started], NULL, collect_worker, &cp) == 0;
-	if (!started)
-		collect_worker(&cp);
+	int started = start_workers(&cp, threads);
 	for (int i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	for (size_t i = 0; i < c->n_jobs; i++)

@@ -34,10 +34,10 @@ static pthread_once_t extensions_once = PTHREAD_ONCE_INIT;
  * of cmark's time. A paragraph or heading whose node carries an
  * extension is parsed for inlines only if the extension says so. This
  * one, attached to the parser, remembers the document's root the first
- * time a line of text asks extensions whether it opens a block (so it
- * never opens one); once all lines are fed, every paragraph and heading
- * gets it. Without a line of text nothing is marked, and cmark parses the
- * inlines as usual: slower, the same blocks.
+ * time a line of text asks extensions whether it opens a block (it never
+ * opens one); once all lines are fed, the paragraphs and headings get it
+ * (mark_blocks_only). Without a line of text nothing is marked, and cmark
+ * parses the inlines as usual: slower, the same blocks.
  */
 static cmark_syntax_extension *blocks_only;
 static __thread cmark_node *tl_root;

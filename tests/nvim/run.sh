@@ -12,27 +12,12 @@ export XDG_CONFIG_HOME=$(mktemp -d) XDG_DATA_HOME=$(mktemp -d) XDG_STATE_HOME=$(
 trap 'rm -rf "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_STATE_HOME"' EXIT
 version=$("$nvim" --version | head -n 1)
 echo "== editor tests on $version"
-files_failed=0 tests_passed=0 tests_failed=0
+. "$here/../tally.sh"
 for f in "${files[@]}"; do
 	log=$(mktemp)
 	(cd "$root" && timeout 120 "$nvim" --headless -u "$here/minimal_init.lua" -i NONE -n \
 		-c "lua require('harness').run_file('$f')" >"$log" 2>&1 </dev/null)
-	rc=$?
-	summary=$(grep -oE '[^ ]+\.lua \(nvim [^)]*\): [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
-	if [ $rc -ne 0 ] || [ -z "$summary" ]; then
-		cat "$log"
-		[ -n "$summary" ] || echo "$(basename "$f"): no summary (exit $rc)"
-		files_failed=$((files_failed + 1))
-	else
-		echo "$summary"
-	fi
-	if [ -n "$summary" ]; then
-		p=$(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed$/\1/' <<<"$summary")
-		q=$(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed$/\2/' <<<"$summary")
-		tests_passed=$((tests_passed + p)) tests_failed=$((tests_failed + q))
-	else
-		tests_failed=$((tests_failed + 1))
-	fi
+	tally "$f" $? "$log" '[^ ]+\.lua \(nvim [^)]*\): [0-9]+ passed, [0-9]+ failed$'
 	rm -f "$log"
 done
 echo "nvim: $tests_passed passed, $tests_failed failed"

@@ -15,7 +15,7 @@ files=("$@")
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
 echo "== editor tests on $("$vim" --version | head -n 1)"
-files_failed=0 tests_passed=0 tests_failed=0
+. "$here/../tally.sh"
 for f in "${files[@]}"; do
 	log="$home/log"
 	: >"$log"
@@ -23,22 +23,7 @@ for f in "${files[@]}"; do
 	(cd "$root" && HOME="$home" MDPOST_TEST_LOG="$log" timeout -k 5 120 "$vim" -Nu NONE -i NONE -n -es \
 		--cmd "set rtp^=$root" --cmd "filetype on" --cmd "runtime plugin/mdpost.vim" \
 		-c "source $here/harness.vim" -c "source $f" -c "call T_run('$f')" </dev/null >/dev/null 2>&1)
-	rc=$?
-	summary=$(grep -oE '[^ ]+\.vim \(vim [^)]*\): [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
-	if [ $rc -ne 0 ] || [ -z "$summary" ]; then
-		cat "$log"
-		[ -n "$summary" ] || echo "$(basename "$f"): no summary (exit $rc)"
-		files_failed=$((files_failed + 1))
-	else
-		echo "$summary"
-	fi
-	if [ -n "$summary" ]; then
-		p=$(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed$/\1/' <<<"$summary")
-		q=$(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed$/\2/' <<<"$summary")
-		tests_passed=$((tests_passed + p)) tests_failed=$((tests_failed + q))
-	else
-		tests_failed=$((tests_failed + 1))
-	fi
+	tally "$f" $? "$log" '[^ ]+\.vim \(vim [^)]*\): [0-9]+ passed, [0-9]+ failed$'
 done
 # Neovim must never take the Vim script path (it has plugin/mdpost.lua,
 # which defines :PostPreview and :FrontMatterCheck there).
