@@ -745,7 +745,8 @@ int mdpost_render(mdpost_result *out, const mdpost_site *site,
 		md_buf_free(&b);
 		if (rc == MDPOST_ETOOBIG)
 			return md_result_error(out, rc, "lists nest more than 100 deep on one line, "
-			                       "or too many `<?`, `<!` or `<![CDATA[` are never closed: "
+			                       "more than a million block quote and list markers, or "
+			                       "too many `<?`, `<!` or `<![CDATA[` are never closed: "
 			                       "the post is not rendered");
 		return failed(out, rc);
 	}

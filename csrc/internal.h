@@ -482,9 +482,11 @@ typedef struct md_render_in {
 
 int md_render_post(md_buf *out, const md_render_in *in);
 
-/* The 1-based line where lists nest more than 100 deep on one line, or 0:
- * cmark-gfm's time grows with the square of that depth (markdown.c). */
-size_t md_lists_too_deep(const char *s, size_t len);
+/* The 1-based line where lists nest more than 100 deep on one line
+ * (cmark-gfm's time grows with the square of that depth), or where the
+ * block quote and list markers so far pass a million (its memory), or 0;
+ * *why says which (markdown.c). */
+size_t md_nesting_limit(const char *s, size_t len, const char **why);
 /* The 1-based line where `<?`, `<!`, `<![CDATA[` that are never closed
  * would cost cmark-gfm 0.29 (quadratic in them) too much, or 0. */
 size_t md_html_too_open(const char *s, size_t len);

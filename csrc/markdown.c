@@ -1636,10 +1636,12 @@ static int heading_cmp(const void *a, const void *b)
  * cmark-gfm's time grows with the square of the list items opened on one
  * line (`- - - - x`: 80 KB of them take 80 ms, a megabyte seconds). No
  * post nests lists a hundred deep on one line: such a post gets no
- * structure check. Returns the 1-based line, or 0. (Block quotes cost
- * cmark nothing: they nest freely.)
+ * structure check. Block quotes cost cmark no time, but each `>` and each
+ * list marker can open a block of ~270 bytes: a 64 MB line of `>` would
+ * take 17 GB. Past a million markers (~270 MB), the same.
  */
 #define MD_MAX_LIST_NESTING 100
+#define MD_MAX_CONTAINER_MARKERS 1000000
 
 /*
  * cmark-gfm 0.29 looks for the closer of every `<?`, `<![CDATA[` and `<!X`
@@ -1694,15 +1696,15 @@ size_t md_html_too_open(const char *s, size_t len)
 	return 0;
 }
 
-size_t md_lists_too_deep(const char *s, size_t len)
+size_t md_nesting_limit(const char *s, size_t len, const char **why)
 {
-	size_t line = 0;
+	size_t line = 0, markers = 0;
 	for (size_t i = 0; i < len;) {
 		size_t depth = 0;
 		line++;
 		for (;;) {
-			while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'))
-				i++;
+			for (; i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'); i++)
+				markers += s[i] == '>';
 			if (i + 1 < len && (s[i] == '-' || s[i] == '*' || s[i] == '+') &&
 			    (s[i + 1] == ' ' || s[i + 1] == '\t')) {
 				depth++;
@@ -1720,11 +1722,19 @@ size_t md_lists_too_deep(const char *s, size_t len)
 			}
 			break;
 		}
-		if (depth > MD_MAX_LIST_NESTING)
+		if (depth > MD_MAX_LIST_NESTING) {
+			*why = "lists nest more than 100 deep on one line here";
 			return line;
+		}
+		markers += depth;
+		if (markers > MD_MAX_CONTAINER_MARKERS) {
+			*why = "more than a million block quote and list markers up to here";
+			return line;
+		}
 		const char *nl = memchr(s + i, '\n', len - i);
 		i = nl ? (size_t)(nl - s) + 1 : len;
 	}
+	*why = NULL;
 	return 0;
 }
 
@@ -1796,7 +1806,8 @@ int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t 
 	lwalk w = {d, src, body_start, 0};
 	ranges r = {0};
 	int rc = MDPOST_OK;
-	size_t deep = md_lists_too_deep(body, len - body_start);
+	const char *nesting;
+	size_t deep = md_nesting_limit(body, len - body_start, &nesting);
 	size_t open = deep ? 0 : md_html_too_open(body, len - body_start);
 	if (open || deep) {
 		/* The parse stops before cmark-gfm; the warning goes on the line. */
@@ -1808,8 +1819,10 @@ int md_doc_parse_cached(md_doc *d, md_doc_cache *cache, const char *src, size_t 
 		d->limit_offset = (size_t)(p - src);
 		d->limit = open ? "too many `<?`, `<!` or `<![CDATA[` that nothing closes: the "
 		                  "post's headings and links are not checked"
-		                : "lists nest more than 100 deep on one line here: the post's headings "
-		                  "and links are not checked";
+		      : nesting[0] == 'l' ? "lists nest more than 100 deep on one line here: the post's "
+		                            "headings and links are not checked"
+		                          : "more than a million block quote and list markers up to here: "
+		                            "the post's headings and links are not checked";
 		goto out;
 	}
 	rc = cm_parse(d, &r, &w, src, len, body_start, style, !headings_only);

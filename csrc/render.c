@@ -1207,8 +1207,9 @@ cmark_node *md_cmark_parse(const char *s, size_t n, int options, int what, cmark
 int md_render_post(md_buf *out, const md_render_in *in)
 {
 	rctx c = {0};
-	/* A guard cmark needs: see md_lists_too_deep. */
-	if (md_lists_too_deep(in->src + in->body_start, in->len - in->body_start) ||
+	/* Guards cmark needs: see md_nesting_limit. */
+	const char *why;
+	if (md_nesting_limit(in->src + in->body_start, in->len - in->body_start, &why) ||
 	    md_html_too_open(in->src + in->body_start, in->len - in->body_start))
 		return MDPOST_ETOOBIG;
 	c.in = in;
@@ -1293,7 +1294,8 @@ int md_heading_ids(md_strset *ids, const char *src, size_t len, size_t body_star
 	c.in = &in;
 	const char *body = src + body_start;
 	size_t blen = len - body_start;
-	if (md_lists_too_deep(body, blen) || md_html_too_open(body, blen))
+	const char *why;
+	if (md_nesting_limit(body, blen, &why) || md_html_too_open(body, blen))
 		return MDPOST_OK;  /* no ids: the post itself says md-limit */
 	int options = CMARK_OPT_DEFAULT;
 	if (md_find_pair(body, blen, '[', '^'))

@@ -120,6 +120,24 @@ TEST(line_endings_and_depth)
 	md_buf_puts(&b, "[x](x.md)\n");
 	CHECK_STR(links_of(b.data, 0), "link`x.md` ");
 	md_buf_free(&b);
+	/* Each > or list marker can open a block of cmark's (~270 bytes):
+	 * past a million in a post, the same limit, at the line that passes. */
+	md_buf_puts(&b, "[a](a.md)\n\n");
+	for (int line = 0; line < 1001; line++) {
+		for (int i = 0; i < 1000; i++)
+			md_buf_putc(&b, '>');
+		md_buf_puts(&b, " q\n\n");
+	}
+	CHECK_INT(md_doc_parse(&d, b.data, b.len, 0, MD_ANCHOR_GITHUB, 0), 0);
+	CHECK(d.limit && strstr(d.limit, "more than a million block quote and list markers"));
+	/* 1000 a line: the million is passed on the 1001st. */
+	CHECK_INT(d.limit_offset, 11 + 1000 * 1004);
+	CHECK_INT(d.n_links, 0);
+	md_doc_free(&d);
+	b.len = 11 + 1000 * 1004;  /* a thousand lines, a million markers: checked */
+	b.data[b.len] = '\0';
+	CHECK_STR(links_of(b.data, 0), "link`a.md` ");
+	md_buf_free(&b);
 }
 
 TEST(headings)
