@@ -509,6 +509,13 @@ enum { MD_CMARK_ALL, MD_CMARK_BLOCKS };
 struct cmark_node *md_cmark_parse(const char *s, size_t n, int options, int what,
                                   struct cmark_parser **parser);
 void md_cmark_release(void);
+/* The start of each of cmark's lines (ended by \n, \r\n or a lone \r),
+ * malloc'd; *count of them. NULL when out of memory. */
+size_t *md_cmark_line_starts(const char *s, size_t n, size_t *count);
+/* The block after x in document order under root: its first child when
+ * `enter` and it has one, else the next sibling of x or of its nearest
+ * ancestor that has one; NULL at the end. */
+struct cmark_node *md_cmark_next(struct cmark_node *x, struct cmark_node *root, int enter);
 
 /* Finds the start of a 1-based line of the body, scanning on from the
  * last line asked for (one pass when lines come in order). */

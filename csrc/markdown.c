@@ -1539,33 +1539,12 @@ static int cm_walk(lwalk *w, ranges *r, md_headings *h, const char *src, const c
 	b.links = links;
 	b.lc = (md_line_cursor){body, blen, 1, 0};
 	md_idset_init(&b.ids);
-	/* Line starts as cmark counts lines (\n, \r\n or a lone \r); with
-	 * no \r, by memchr. */
-	int cr = memchr(body, '\r', blen) != NULL;
-	size_t n = 1;
-	if (cr) {
-		for (size_t i = 0; i < blen; i++)
-			if (body[i] == '\n' || (body[i] == '\r' && (i + 1 >= blen || body[i + 1] != '\n')))
-				n++;
-	} else {
-		for (const char *p = body, *end = body + blen; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-			n++;
-	}
-	b.ls = malloc(n * sizeof(*b.ls));
-	b.covered = calloc(n + 1, 1);
+	b.ls = md_cmark_line_starts(body, blen, &b.nl);
+	b.covered = b.ls ? calloc(b.nl + 1, 1) : NULL;
 	if (!b.ls || !b.covered) {
 		free(b.ls);
 		free(b.covered);
 		return MDPOST_ENOMEM;
-	}
-	b.ls[b.nl++] = 0;
-	if (cr) {
-		for (size_t i = 0; i < blen; i++)
-			if (body[i] == '\n' || (body[i] == '\r' && (i + 1 >= blen || body[i + 1] != '\n')))
-				b.ls[b.nl++] = i + 1;
-	} else {
-		for (const char *p = body, *end = body + blen; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-			b.ls[b.nl++] = (size_t)(p - body) + 1;
 	}
 	int options = CMARK_OPT_SOURCEPOS;
 	if (md_find_pair(body, blen, '[', '^'))
@@ -1609,13 +1588,7 @@ static int cm_walk(lwalk *w, ranges *r, md_headings *h, const char *src, const c
 				cm_block(&b, x, t);
 		}
 		}
-		if (down) {
-			x = down;
-			continue;
-		}
-		while (x && x != doc && !cmark_node_next(x))
-			x = cmark_node_parent(x);
-		x = x && x != doc ? cmark_node_next(x) : NULL;
+		x = md_cmark_next(x, doc, down != NULL);
 	}
 	if (links && !w->oom)
 		cm_gaps(&b);

@@ -60,11 +60,9 @@ static int no_inlines(cmark_syntax_extension *e, cmark_node *n)
 	return 0;
 }
 
-/* For each of cmark's 1-based lines (ended by \n, \r\n or a lone \r),
- * how many lines up to it hold "[^": a footnote reference can only be in
- * a paragraph or heading whose lines hold one. NULL when out of memory. */
-static uint32_t *footnote_lines(const char *s, size_t n, size_t *n_lines)
+size_t *md_cmark_line_starts(const char *s, size_t n, size_t *count)
 {
+	/* With no \r, by memchr. */
 	int cr = memchr(s, '\r', n) != NULL;
 	size_t lines = 1;
 	if (cr) {
@@ -74,28 +72,53 @@ static uint32_t *footnote_lines(const char *s, size_t n, size_t *n_lines)
 		for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + n - p))); p++)
 			lines++;
 	}
-	if (lines >= UINT32_MAX)
+	size_t *ls = malloc(lines * sizeof(*ls));
+	if (!ls)
 		return NULL;
-	uint32_t *count = calloc(lines + 2, sizeof(*count));
-	if (!count)
-		return NULL;
+	size_t k = 0;
+	ls[k++] = 0;
 	if (cr) {
-		size_t line = 1;
-		for (size_t i = 0; i < n; i++) {
-			if (s[i] == '[' && i + 1 < n && s[i + 1] == '^')
-				count[line] = 1;
-			line += s[i] == '\n' || (s[i] == '\r' && (i + 1 >= n || s[i + 1] != '\n'));
-		}
+		for (size_t i = 0; i < n; i++)
+			if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= n || s[i + 1] != '\n')))
+				ls[k++] = i + 1;
 	} else {
-		/* Each [^, and the line it is on (counted on from the last). */
-		size_t line = 1;
-		const char *nl = memchr(s, '\n', n);
-		for (const char *q = s; (q = md_find_pair(q, (size_t)(s + n - q), '[', '^')); q += 2) {
-			for (; nl && nl < q; line++)
-				nl = memchr(nl + 1, '\n', (size_t)(s + n - nl - 1));
-			count[line] = 1;
-		}
+		for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + n - p))); p++)
+			ls[k++] = (size_t)(p - s) + 1;
 	}
+	*count = lines;
+	return ls;
+}
+
+cmark_node *md_cmark_next(cmark_node *x, cmark_node *root, int enter)
+{
+	cmark_node *down = enter ? cmark_node_first_child(x) : NULL;
+	if (down)
+		return down;
+	while (x != root && !cmark_node_next(x))
+		x = cmark_node_parent(x);
+	return x != root ? cmark_node_next(x) : NULL;
+}
+
+/* For each of cmark's 1-based lines, how many lines up to it hold "[^":
+ * a footnote reference can only be in a paragraph or heading whose lines
+ * hold one. NULL when out of memory. */
+static uint32_t *footnote_lines(const char *s, size_t n, size_t *n_lines)
+{
+	size_t lines;
+	size_t *ls = md_cmark_line_starts(s, n, &lines);
+	uint32_t *count = ls && lines < UINT32_MAX ? calloc(lines + 2, sizeof(*count)) : NULL;
+	if (!count) {
+		free(ls);
+		return NULL;
+	}
+	/* Each [^, and the line it is on (counted on from the last). */
+	size_t line = 1;
+	for (const char *q = s; (q = md_find_pair(q, (size_t)(s + n - q), '[', '^')); q += 2) {
+		while (line < lines && ls[line] <= (size_t)(q - s))
+			line++;
+		count[line] = 1;
+	}
+	free(ls);
 	for (size_t k = 1; k <= lines + 1; k++)
 		count[k] += count[k - 1];
 	*n_lines = lines;
@@ -130,14 +153,7 @@ static void mark_blocks_only(cmark_node *root, const uint32_t *fn, size_t n_line
 			if (mark)
 				cmark_node_set_syntax_extension(x, blocks_only);
 		}
-		cmark_node *down = cmark_node_first_child(x);
-		if (down) {
-			x = down;
-			continue;
-		}
-		while (x != root && !cmark_node_next(x))
-			x = cmark_node_parent(x);
-		x = x != root ? cmark_node_next(x) : NULL;
+		x = md_cmark_next(x, root, 1);
 	}
 }
 
@@ -709,17 +725,8 @@ static void collect_ids(rctx *c, cmark_node *doc, const char *body, size_t len)
 		cmark_node_type t = cmark_node_get_type(n);
 		if (t == CMARK_NODE_HEADING)
 			heading_id_of(c, n, &lc, &ids);
-		cmark_node *down = NULL;
-		if (t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST || t == CMARK_NODE_ITEM ||
-		    t == CMARK_NODE_FOOTNOTE_DEFINITION)
-			down = cmark_node_first_child(n);
-		if (down) {
-			n = down;
-			continue;
-		}
-		while (n && n != doc && !cmark_node_next(n))
-			n = cmark_node_parent(n);
-		n = n && n != doc ? cmark_node_next(n) : NULL;
+		n = md_cmark_next(n, doc, t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST ||
+		                             t == CMARK_NODE_ITEM || t == CMARK_NODE_FOOTNOTE_DEFINITION);
 	}
 	md_idset_free(&ids);
 }
