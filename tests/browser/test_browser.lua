@@ -70,27 +70,8 @@ end
 -- The page as the server serves it (a raw request on Neovim's loop).
 local function get_page(url)
   local port, path = url:match('^http://127%.0%.0%.1:(%d+)(/.*)$')
-  local sock, chunks, done = (vim.uv or vim.loop).new_tcp(), {}, false
-  sock:connect('127.0.0.1', tonumber(port), function(err)
-    if err then
-      done = true
-      return
-    end
-    sock:write('GET ' .. path .. ' HTTP/1.1\r\n\r\n')
-    sock:read_start(function(rerr, chunk)
-      if rerr or not chunk then
-        done = true
-        sock:close()
-      else
-        chunks[#chunks + 1] = chunk
-      end
-    end)
-  end)
-  T.wait(3000, function()
-    return done
-  end, 'the page')
-  local raw = table.concat(chunks)
-  return raw:match('^HTTP/1%.1 (%d+)'), raw:match('\r\n\r\n(.*)$')
+  local status, _, body = T.http(tonumber(port), 'GET ' .. path .. ' HTTP/1.1\r\n\r\n')
+  return status, body
 end
 
 local function count(s, plain)

@@ -57,6 +57,45 @@ function T.notifications(fn)
   return seen
 end
 
+--- A raw HTTP/1.1 exchange on 127.0.0.1:port, on Neovim's loop: status,
+--- headers (lower-cased names), body; or nil and why.
+function T.http(port, request)
+  local sock = (vim.uv or vim.loop).new_tcp()
+  local chunks, done, err = {}, false, nil
+  sock:connect('127.0.0.1', port, function(cerr)
+    if cerr then
+      err, done = cerr, true
+      return
+    end
+    sock:write(request)
+    sock:read_start(function(rerr, chunk)
+      if rerr or not chunk then
+        err, done = rerr, true
+        sock:close()
+      else
+        chunks[#chunks + 1] = chunk
+      end
+    end)
+  end)
+  T.wait(3000, function()
+    return done
+  end, 'the response to ' .. request:match('^[^\r]*'))
+  if not sock:is_closing() then
+    sock:close()
+  end
+  local raw = table.concat(chunks)
+  local headpart, body = raw:match('^(.-)\r\n\r\n(.*)$')
+  if not headpart then
+    return nil, err or 'no response'
+  end
+  local status = tonumber(headpart:match('^HTTP/1%.1 (%d+)'))
+  local headers = {}
+  for k, v in headpart:gmatch('\r\n([^:\r\n]+): ([^\r\n]*)') do
+    headers[k:lower()] = v
+  end
+  return status, headers, body
+end
+
 function T.fixture(rel)
   return root .. '/tests/fixtures/' .. rel
 end

@@ -37,43 +37,7 @@ local function opt(buf, name)
   return vim.fn.getbufvar(buf, '&' .. name)
 end
 
--- A raw HTTP/1.1 exchange on 127.0.0.1:port: status, headers, body.
-local function http(port, request)
-  local sock = uv.new_tcp()
-  local chunks, done, err = {}, false, nil
-  sock:connect('127.0.0.1', port, function(cerr)
-    if cerr then
-      err, done = cerr, true
-      return
-    end
-    sock:write(request)
-    sock:read_start(function(rerr, chunk)
-      if rerr or not chunk then
-        err, done = rerr, true
-        sock:close()
-      else
-        chunks[#chunks + 1] = chunk
-      end
-    end)
-  end)
-  T.wait(3000, function()
-    return done
-  end, 'the response to ' .. request:match('^[^\r]*'))
-  if not sock:is_closing() then
-    sock:close()
-  end
-  local raw = table.concat(chunks)
-  local headpart, body = raw:match('^(.-)\r\n\r\n(.*)$')
-  if not headpart then
-    return nil, err or 'no response'
-  end
-  local status = tonumber(headpart:match('^HTTP/1%.1 (%d+)'))
-  local headers = {}
-  for k, v in headpart:gmatch('\r\n([^:\r\n]+): ([^\r\n]*)') do
-    headers[k:lower()] = v
-  end
-  return status, headers, body
-end
+local http = T.http
 
 local function get(port, path)
   return http(port, 'GET ' .. path .. ' HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')
