@@ -9,6 +9,15 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A small deterministic generator for randomized tests (LCG; a test may
+ * set the seed). */
+static unsigned long long test_rng_state = 42;
+static inline unsigned test_rnd(unsigned n)
+{
+	test_rng_state = test_rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)((test_rng_state >> 33) % n);
+}
+
 typedef void (*test_fn)(void);
 static struct { const char *name; test_fn fn; } tests_[512];
 static int n_tests_, failures_;

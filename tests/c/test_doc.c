@@ -21,13 +21,6 @@ static char *file_text(const char *path, size_t *len)
 	return buf;
 }
 
-static unsigned long long rng_state = 42;
-static unsigned rnd(unsigned n)
-{
-	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
-	return (unsigned)((rng_state >> 33) % n);
-}
-
 /* Pieces an edit inserts: the ones that change Markdown's structure. */
 static const char *const pieces[] = {
 	"[", "]", "(", ")", "](x.md)", "[a](#峰会概况)", "\n", "\n\n", "# ", "## New\n",
@@ -84,17 +77,17 @@ static void random_edits(const char *path, int rounds)
 	int mismatches = 0, first_bad = -1;
 	for (int r = 0; r < rounds; r++) {
 		/* 1 to 3 edits between checks, as typing between two pauses. */
-		int edits = 1 + (int)rnd(3);
+		int edits = 1 + (int)test_rnd(3);
 		for (int e = 0; e < edits; e++) {
-			size_t at = n ? rnd((unsigned)n + 1) : 0;
-			if (rnd(3) == 0 && n > 0) {
-				size_t del = 1 + rnd(12);
+			size_t at = n ? test_rnd((unsigned)n + 1) : 0;
+			if (test_rnd(3) == 0 && n > 0) {
+				size_t del = 1 + test_rnd(12);
 				if (at + del > n)
 					del = n - at;
 				memmove(text + at, text + at + del, n - at - del);
 				n -= del;
 			} else {
-				const char *p = pieces[rnd(sizeof(pieces) / sizeof(pieces[0]))];
+				const char *p = pieces[test_rnd(sizeof(pieces) / sizeof(pieces[0]))];
 				size_t k = strlen(p);
 				if (n + k >= cap)
 					continue;
@@ -104,7 +97,7 @@ static void random_edits(const char *path, int rounds)
 			}
 		}
 		/* Now and then undo it all, as :e! does. */
-		if (rnd(40) == 0) {
+		if (test_rnd(40) == 0) {
 			memcpy(text, orig, len);
 			n = len;
 		}

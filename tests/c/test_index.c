@@ -10,13 +10,6 @@
 #include "harness.h"
 #include "internal.h"
 
-static unsigned long long rng_state = 7;
-static unsigned rnd(unsigned n)
-{
-	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
-	return (unsigned)((rng_state >> 33) % n);
-}
-
 /* Few words, so slugs share many grams; CJK counts as one character. */
 static const char *const words[] = {
 	"ai", "model", "models", "policy", "growth", "market", "summit", "china", "chip", "chips",
@@ -36,10 +29,10 @@ static void put_file(const char *path, const char *text)
 static size_t mutate(char out[][5], size_t n)
 {
 	static const char *const chars[] = {"a", "e", "-", "_", "s", "1", "/", "字", "M"};
-	unsigned what = rnd(4), at = n ? rnd((unsigned)n) : 0;
+	unsigned what = test_rnd(4), at = n ? test_rnd((unsigned)n) : 0;
 	if (what == 0 && n < 79) { /* insert */
 		memmove(out[at + 1], out[at], (n - at) * sizeof(out[0]));
-		snprintf(out[at], 5, "%s", chars[rnd(9)]);
+		snprintf(out[at], 5, "%s", chars[test_rnd(9)]);
 		return n + 1;
 	}
 	if (what == 1 && n > 1) { /* delete */
@@ -47,7 +40,7 @@ static size_t mutate(char out[][5], size_t n)
 		return n - 1;
 	}
 	if (what == 2 && n) { /* substitute */
-		snprintf(out[at], 5, "%s", chars[rnd(9)]);
+		snprintf(out[at], 5, "%s", chars[test_rnd(9)]);
 		return n;
 	}
 	if (n > 1 && at + 1 < n) { /* swap neighbours */
@@ -74,6 +67,7 @@ static size_t split_points(const char *s, char out[][5])
 
 TEST(nearest_equals_a_search_of_every_page)
 {
+	test_rng_state = 7;
 	char dir[] = "/tmp/mdpost-index-XXXXXX", path[512];
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof(path), "%s/hugo.toml", dir);
@@ -85,14 +79,14 @@ TEST(nearest_equals_a_search_of_every_page)
 	int pages = 0;
 	for (int i = 0; i < 800; i++) {
 		char slug[256] = "";
-		int nw = 1 + (int)rnd(5);
+		int nw = 1 + (int)test_rnd(5);
 		for (int w = 0; w < nw; w++) {
-			strcat(slug, words[rnd(sizeof(words) / sizeof(*words))]);
+			strcat(slug, words[test_rnd(sizeof(words) / sizeof(*words))]);
 			if (w + 1 < nw)
-				strcat(slug, rnd(2) ? "-" : "_");
+				strcat(slug, test_rnd(2) ? "-" : "_");
 		}
-		if (rnd(2))
-			snprintf(slug + strlen(slug), 16, "-%02u", rnd(100));
+		if (test_rnd(2))
+			snprintf(slug + strlen(slug), 16, "-%02u", test_rnd(100));
 		snprintf(path, sizeof(path), "%s/content/posts/%s.md", dir, slug);
 		if (access(path, F_OK) == 0)
 			continue;
@@ -109,10 +103,10 @@ TEST(nearest_equals_a_search_of_every_page)
 	CHECK((int)n_pages >= pages);
 	int found = 0, missed = 0, wrong = 0;
 	for (int q = 0; q < 4000 && n_pages; q++) {
-		const md_page *from = md_index_page_at(index, rnd((unsigned)n_pages));
+		const md_page *from = md_index_page_at(index, test_rnd((unsigned)n_pages));
 		char pts[81][5];
 		size_t n = split_points(from->url, pts);
-		int edits = (int)rnd(6);
+		int edits = (int)test_rnd(6);
 		for (int e = 0; e < edits; e++)
 			n = mutate(pts, n);
 		char url[512] = "";
@@ -145,8 +139,6 @@ TEST(nearest_equals_a_search_of_every_page)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	CHECK_INT(system(cmd), 0);
 }
-
-
 
 #include <ftw.h>
 
