@@ -137,16 +137,15 @@ TEST(documents_give_the_same_results_incrementally)
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		for (int f = 0; f < 2; f++) {
 			const char *cmd = f ? "folds" : "check";
-			char req[512], plain[4096];
-			char *esc = req + 256;
+			char req[512], esc[256], plain[4096];
 			size_t n = 0;
 			for (const char *p = texts[i]; *p; p++)
 				n += (size_t)sprintf(esc + n, *p == '\n' ? "\\n" : "%c", *p);
-			snprintf(req, 256, "{\"cmd\":\"%s\",\"root\":\"\",\"opts\":{\"preset\":\"hugo\"},\"text\":\"%s\"}",
+			snprintf(req, sizeof(req), "{\"cmd\":\"%s\",\"root\":\"\",\"opts\":{\"preset\":\"hugo\"},\"text\":\"%s\"}",
 			         cmd, esc);
 			snprintf(plain, sizeof(plain), "%s", call(req));
 			CHECK(strncmp(plain, "{\"result\":", 10) == 0);
-			snprintf(req, 256, "{\"cmd\":\"%s\",\"doc\":\"buf1\",\"root\":\"\",\"opts\":{\"preset\":\"hugo\"},\"text\":\"%s\"}",
+			snprintf(req, sizeof(req), "{\"cmd\":\"%s\",\"doc\":\"buf1\",\"root\":\"\",\"opts\":{\"preset\":\"hugo\"},\"text\":\"%s\"}",
 			         cmd, esc);
 			CHECK_STR(call(req), plain);
 		}
